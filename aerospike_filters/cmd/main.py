@@ -1,0 +1,67 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The ``aerospike-filters`` command, built on cliff.
+
+Subcommands are registered under the ``aerospike_filters.cli`` entry point
+namespace, so ``-f table|json|yaml|csv|value``, ``-c COLUMN`` and ``--help``
+behave as in every OpenStack client.
+"""
+
+import sys
+
+from cliff import app
+from cliff import commandmanager
+
+
+
+class UserError(Exception):
+    """A mistake of the user's: one clear line on stderr, exit status 2."""
+
+
+class AerospikeFiltersApp(app.App):
+
+    def __init__(self):
+        super().__init__(
+            description='Explain and operate the Aerospike storage filter '
+                        'and weigher of nova-scheduler.',
+            version=_version(),
+            command_manager=commandmanager.CommandManager(
+                'aerospike_filters.cli'),
+            deferred_help=True)
+        self._last_error = None
+
+    def clean_up(self, cmd, result, err):
+        self._last_error = err
+
+    def run_subcommand(self, argv):
+        result = super().run_subcommand(argv)
+        if isinstance(self._last_error, UserError):
+            return 2
+        return result
+
+
+def _version():
+    try:
+        from importlib import metadata
+        return metadata.version('aerospike-filters')
+    except Exception:
+        return 'unknown'
+
+
+def main(argv=None):
+    return AerospikeFiltersApp().run(
+        sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

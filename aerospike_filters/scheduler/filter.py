@@ -1,0 +1,114 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""AerospikeStorageFilter: Aerospike flavors only on fast local storage."""
+
+import collections
+
+from nova.scheduler import filters
+from nova.scheduler import utils as scheduler_utils
+from oslo_log import log as logging
+
+from aerospike_filters import request as storage_request
+from aerospike_filters.scheduler import evaluation
+
+LOG = logging.getLogger(__name__)
+
+
+class AerospikeStorageFilter(filters.BaseHostFilter):
+    """Pass hosts that offer a storage tier the flavor accepts.
+
+    Flavors without ``aerospike:storage`` pass every host (unless
+    ``isolate_dedicated_hosts`` keeps them off dedicated hosts). Tagged
+    flavors pass only hosts whose ephemeral backend is lvm or raw, or that
+    have enough free NVMe passthrough devices, as the flavor accepts.
+
+    The filter never raises: on an unexpected error a tagged request gets
+    no host (fail closed) and an untagged request keeps every host.
+    """
+
+    # A rebuild keeps the instance on its host and its flavor: storage
+    # cannot have become acceptable or not because of a new image.
+    RUN_ON_REBUILD = False
+
+    def __init__(self):
+        super().__init__()
+        # Fail at scheduler start, naming the option, not at a request.
+        evaluation.read_settings()
+
+    def host_passes(self, host_state, spec_obj):
+        """Single-host form, for callers that do not use filter_all."""
+        return bool(self.filter_all([host_state], spec_obj))
+
+    def filter_all(self, filter_obj_list, spec_obj):
+        hosts = list(filter_obj_list)
+        try:
+            return self._filter(hosts, spec_obj)
+        except Exception:
+            tagged = storage_request.is_tagged(
+                _safe_extra_specs(spec_obj))
+            LOG.exception(
+                'AerospikeStorageFilter failed unexpectedly on a request '
+                'for flavor %(flavor)s; %(outcome)s.',
+                {'flavor': evaluation.flavor_name_of(spec_obj),
+                 'outcome': ('rejecting every host (fail closed)' if tagged
+                             else 'passing every host (untagged flavor)')})
+            return [] if tagged else hosts
+
+    def _filter(self, hosts, spec_obj):
+        if scheduler_utils.request_is_rebuild(spec_obj):
+            return hosts
+        settings = evaluation.read_settings()
+        request = storage_request.parse_request(
+            evaluation.extra_specs_of(spec_obj))
+        if not request.tagged and not settings.isolate:
+            return hosts
+        evaluate = evaluation.Evaluation(spec_obj, settings)
+        if request.error:
+            LOG.error('Flavor %(flavor)s has an invalid extra spec and gets '
+                      'no host: %(error)s. Fix the flavor with: openstack '
+                      'flavor set --property %(key)s=local %(flavor)s',
+                      {'flavor': evaluate.flavor_name, 'error': request.error,
+                       'key': storage_request.STORAGE_SPEC})
+            return []
+        verdict_of = evaluate.verdict
+        debug = LOG.isEnabledFor(logging.DEBUG)
+        passed = []
+        rejected = collections.Counter()
+        for host in hosts:
+            verdict = verdict_of(host)
+            if verdict.passes:
+                passed.append(host)
+            else:
+                rejected[verdict.category] += 1
+            if debug:
+                LOG.debug('%(host)s %(result)s: %(reason)s',
+                          {'host': host.host,
+                           'result': 'passes' if verdict.passes
+                           else 'rejected', 'reason': verdict.reason})
+        if rejected:
+            LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
+                     '%(count)d of %(total)d hosts: %(summary)s',
+                     {'flavor': evaluate.flavor_name,
+                      'count': len(hosts) - len(passed), 'total': len(hosts),
+                      'summary': ' '.join(
+                          '%s=%d' % item for item in sorted(
+                              rejected.items(),
+                              key=lambda kv: (-kv[1], kv[0])))})
+        return passed
+
+
+def _safe_extra_specs(spec_obj):
+    try:
+        return evaluation.extra_specs_of(spec_obj)
+    except Exception:
+        return {}
