@@ -122,14 +122,10 @@ def judge(tiers, facts, nvme=None, allow_nvme_on_unsuitable=False,
         return Verdict(True, backend.tier, None, 'offers %s (%s from %s)' % (
             backend.tier, backend.name, facts.source), free)
 
-    wanted = _tier_names(tiers)
+    nvme_note = ('; ' + _nvme_text(nvme)) if storage.NVME in tiers else ''
     if backend is None:
-        why = 'no %s in any aggregate or host_backends' % backend_key
-        if storage.NVME in tiers:
-            why += ' and %s' % _nvme_text(nvme)
-        return Verdict(False, None, UNKNOWN, why, free)
-    if storage.NVME in tiers and nvme is not None:
-        return Verdict(False, None, NO_NVME, 'offers %s, flavor accepts %s; '
-                       '%s' % (backend.tier, wanted, _nvme_text(nvme)), free)
-    return Verdict(False, None, TIER_MISMATCH, 'offers %s, flavor accepts %s'
-                   % (backend.tier, wanted), free)
+        return Verdict(False, None, UNKNOWN, 'no %s in any aggregate or '
+                       'host_backends%s' % (backend_key, nvme_note), free)
+    return Verdict(False, None, NO_NVME if nvme is not None else
+                   TIER_MISMATCH, 'offers %s, flavor accepts %s%s'
+                   % (backend.tier, _tier_names(tiers), nvme_note), free)
