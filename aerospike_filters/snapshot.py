@@ -79,8 +79,7 @@ def _is_str_map(value):
 
 
 def check(data):
-    """Check a snapshot's structure; raise SnapshotError on the first fault.
-    """
+    """Check a snapshot's structure; raise SnapshotError on a fault."""
     _expect(isinstance(data, dict), 'the top level must be a JSON object')
     hosts = data.get('hosts')
     _expect(isinstance(hosts, list) and hosts,

@@ -52,6 +52,5 @@ EXTRA_SPEC_VALIDATORS = [
 ]
 
 
-
 def register():
     return EXTRA_SPEC_VALIDATORS

@@ -75,6 +75,6 @@ class Explain(lister.Lister):
             replay.request_spec(extra_specs or DEFAULT_EXTRA_SPECS))
         columns = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Reason')
         return columns, [
-            (row.rank, row.host, 'PASS' if row.passes else 'REJECT',
+            (row.rank or '', row.host, 'PASS' if row.passes else 'REJECT',
              row.tier or '', '' if row.weight is None
              else round(row.weight, 4), row.reason) for row in rows]

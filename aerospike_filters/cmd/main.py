@@ -17,11 +17,12 @@ namespace, so ``-f table|json|yaml|csv|value``, ``-c COLUMN`` and ``--help``
 behave as in every OpenStack client.
 """
 
+import logging
 import sys
+import warnings
 
 from cliff import app
 from cliff import commandmanager
-
 
 
 class UserError(Exception):
@@ -39,6 +40,18 @@ class AerospikeFiltersApp(app.App):
                 'aerospike_filters.cli'),
             deferred_help=True)
         self._last_error = None
+
+    def configure_logging(self):
+        """Warnings and errors only, unless -v or --debug asks for more.
+
+        Nova's libraries log at INFO while they load; the commands' own
+        output is on stdout.
+        """
+        super().configure_logging()
+        if self.options.verbose_level <= 1 and not self.options.debug:
+            for handler in logging.getLogger('').handlers:
+                if handler.level < logging.WARNING:
+                    handler.setLevel(logging.WARNING)
 
     def clean_up(self, cmd, result, err):
         self._last_error = err
@@ -59,6 +72,10 @@ def _version():
 
 
 def main(argv=None):
+    # Libraries nova imports warn about their own deprecations on import;
+    # that is noise to an operator running a command.
+    warnings.simplefilter('ignore', DeprecationWarning)
+    warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
     return AerospikeFiltersApp().run(
         sys.argv[1:] if argv is None else argv)
 

@@ -28,9 +28,10 @@ def load_config(config_files=()):
     """
     if _loaded:
         return
-    import nova.conf  # noqa: F401  (registers nova's options on CONF)
+    # nova.conf registers nova's own options ([pci] alias...) on CONF.
     from aerospike_filters import conf  # noqa: F401
     from aerospike_filters.scheduler import evaluation
+    import nova.conf  # noqa: F401
     args = []
     for path in config_files:
         args += ['--config-file', path]

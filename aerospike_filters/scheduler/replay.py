@@ -92,7 +92,7 @@ def request_spec(extra_specs, flavor_name='what-if'):
         flavor=flavor, num_instances=1,
         instance_uuid=uuidutils.generate_uuid(),
         pci_requests=pci_request.get_pci_requests_from_flavor(flavor),
-        scheduler_hints={})
+        numa_topology=None, scheduler_hints={})
 
 
 def explain(states, spec_obj):

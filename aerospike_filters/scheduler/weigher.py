@@ -18,8 +18,8 @@ from oslo_log import log as logging
 
 from aerospike_filters import conf
 from aerospike_filters import host_facts
-from aerospike_filters import storage
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters import storage
 
 LOG = logging.getLogger(__name__)
 CONF = conf.CONF

@@ -1,0 +1,93 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Test base for the Nova adapters: real HostStates from a compact layout.
+
+A layout maps host names to what they offer::
+
+    {'lvm-1': 'lvm', 'nvme-1': ('lvm', 4), 'bare-1': None}
+
+A backend string puts the host in the aggregate ``backend-<backend>`` with
+``ephemeral_backend=<backend>``; an integer after it gives the host a PCI
+pool of that many free NVMe devices; None leaves the host undescribed. The
+HostStates, aggregates, PCI pools and RequestSpecs are nova's own objects,
+built by :mod:`aerospike_filters.scheduler.replay` as ``explain`` builds
+them.
+"""
+
+from nova.scheduler import filters
+from nova.scheduler import weights
+from nova import test
+
+from aerospike_filters.scheduler import filter as storage_filter
+from aerospike_filters.scheduler import replay
+from aerospike_filters.scheduler import weigher as storage_weigher
+
+NVME_VENDOR, NVME_PRODUCT = '144d', 'a80a'
+NVME_ALIAS = {'name': 'nvme', 'vendor_id': NVME_VENDOR,
+              'product_id': NVME_PRODUCT, 'device_type': 'type-PCI'}
+OTHER_ALIAS = {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6',
+               'device_type': 'type-PCI'}
+
+
+def nvme_pool(count, vendor=NVME_VENDOR, product=NVME_PRODUCT):
+    return {'vendor_id': vendor, 'product_id': product,
+            'dev_type': 'type-PCI', 'numa_node': 0, 'count': count}
+
+
+def snapshot(layout, aggregates=()):
+    """A snapshot dict for a layout, plus extra aggregate dicts."""
+    hosts, by_backend = [], {}
+    for name, offer in layout.items():
+        backend, nvme = offer if isinstance(offer, tuple) else (offer, 0)
+        host = {'host': name, 'free_ram_mb': 4096}
+        if nvme:
+            host['pci_pools'] = [nvme_pool(nvme)]
+        hosts.append(host)
+        if backend is not None:
+            by_backend.setdefault(backend, []).append(name)
+    aggs = [{'name': 'backend-%s' % backend, 'hosts': members,
+             'metadata': {'ephemeral_backend': backend}}
+            for backend, members in by_backend.items()]
+    return {'hosts': hosts, 'aggregates': aggs + list(aggregates)}
+
+
+class NovaTestCase(test.NoDBTestCase):
+    """Runs the plugin through nova's own filter and weight handlers."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_pci_aliases([NVME_ALIAS])
+
+    def use_pci_aliases(self, aliases):
+        replay.use_pci_aliases(aliases)
+        self.addCleanup(replay.pci_request.get_alias_from_config.cache_clear)
+
+    def hosts(self, layout, aggregates=()):
+        return replay.host_states(snapshot(layout, aggregates))
+
+    def spec(self, extra_specs=None, name='test-flavor'):
+        return replay.request_spec(extra_specs or {}, flavor_name=name)
+
+    def passing(self, hosts, extra_specs=None, spec=None):
+        """Names of the hosts nova's HostFilterHandler keeps."""
+        spec = spec or self.spec(extra_specs)
+        kept = filters.HostFilterHandler().get_filtered_objects(
+            [storage_filter.AerospikeStorageFilter()], hosts, spec)
+        return sorted(h.host for h in kept or [])
+
+    def weighed(self, hosts, extra_specs=None, spec=None):
+        """(name, weight) pairs from nova's HostWeightHandler, best first."""
+        spec = spec or self.spec(extra_specs)
+        result = weights.HostWeightHandler().get_weighed_objects(
+            [storage_weigher.AerospikeStorageWeigher()], hosts, spec)
+        return [(w.obj.host, w.weight) for w in result]

@@ -1,0 +1,92 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Entry points, nova's loader and the cheap package import."""
+
+import subprocess
+import sys
+
+from nova.scheduler import filters
+from nova.scheduler import host_manager
+from nova.scheduler import weights
+from nova import test
+from stevedore import extension
+
+import aerospike_filters
+from aerospike_filters.scheduler import filter as storage_filter
+from aerospike_filters.scheduler import weigher as storage_weigher
+
+PURE_MODULES = ('aerospike_filters', 'aerospike_filters.storage',
+                'aerospike_filters.request', 'aerospike_filters.host_facts',
+                'aerospike_filters.verdict', 'aerospike_filters.conf',
+                'aerospike_filters.snapshot')
+
+
+class TestEntryPoints(test.NoDBTestCase):
+
+    def test_all_filters_and_weighers(self):
+        self.assertEqual([storage_filter.AerospikeStorageFilter],
+                         aerospike_filters.all_filters())
+        self.assertEqual([storage_weigher.AerospikeStorageWeigher],
+                         aerospike_filters.all_weighers())
+
+    def test_nova_loaders_accept_the_functions(self):
+        found = filters.HostFilterHandler().get_matching_classes(
+            ['nova.scheduler.filters.all_filters',
+             'aerospike_filters.all_filters'])
+        self.assertIn(storage_filter.AerospikeStorageFilter, found)
+        found = weights.HostWeightHandler().get_matching_classes(
+            ['nova.scheduler.weights.all_weighers',
+             'aerospike_filters.all_weighers'])
+        self.assertIn(storage_weigher.AerospikeStorageWeigher, found)
+
+    def test_oslo_config_opts_entry_point(self):
+        manager = extension.ExtensionManager('oslo.config.opts')
+        opts = dict(manager['aerospike_filters'].plugin())
+        names = {o.name for group_opts in opts.values() for o in group_opts}
+        self.assertIn('storage_weight_multiplier', names)
+
+    def test_console_script_entry_point(self):
+        manager = extension.ExtensionManager('console_scripts')
+        self.assertIn('aerospike-filters', manager.names())
+
+
+class TestHostManager(test.TestCase):
+    """nova-scheduler's HostManager (with its database) loads both."""
+
+    def test_host_manager_enables_them_from_nova_conf(self):
+        self.flags(available_filters=['nova.scheduler.filters.all_filters',
+                                      'aerospike_filters.all_filters'],
+                   enabled_filters=['ComputeFilter',
+                                    'AerospikeStorageFilter'],
+                   weight_classes=['nova.scheduler.weights.all_weighers',
+                                   'aerospike_filters.all_weighers'],
+                   group='filter_scheduler')
+        manager = host_manager.HostManager()
+        self.assertIn('AerospikeStorageFilter',
+                      [f.__class__.__name__ for f in manager.enabled_filters])
+        self.assertIn('AerospikeStorageWeigher',
+                      [w.__class__.__name__ for w in manager.weighers])
+
+
+class TestPureCore(test.NoDBTestCase):
+
+    def test_core_never_imports_nova(self):
+        code = ('import sys\n'
+                'for name in %r: __import__(name)\n'
+                'aerospike_filters_loaded = [m for m in sys.modules '
+                'if m == "nova" or m.startswith("nova.")]\n'
+                'print(",".join(aerospike_filters_loaded))\n'
+                % (PURE_MODULES,))
+        output = subprocess.run([sys.executable, '-c', code], check=True,
+                                capture_output=True, text=True).stdout
+        self.assertEqual('', output.strip())

@@ -1,0 +1,247 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""AerospikeStorageFilter through nova's HostFilterHandler."""
+
+import logging
+
+import fixtures
+from nova.scheduler import utils as scheduler_utils
+from oslo_config import cfg
+
+from aerospike_filters import conf
+from aerospike_filters.scheduler import evaluation
+from aerospike_filters.scheduler import filter as storage_filter
+from tests.unit import base
+
+LOCAL = {'aerospike:storage': 'local'}
+MIXED = {'lvm-1': 'lvm', 'raw-1': 'raw', 'flat-1': 'flat',
+         'qcow2-1': 'qcow2', 'rbd-1': 'rbd', 'nfs-1': 'nfs',
+         'ploop-1': 'ploop', 'vmdk-1': 'vmdk', 'bare-1': None,
+         'nvme-1': (None, 2)}
+
+
+class TestVerdicts(base.NovaTestCase):
+
+    def test_untagged_flavor_passes_every_host(self):
+        hosts = self.hosts(MIXED)
+        self.assertEqual(sorted(MIXED), self.passing(hosts, {}))
+        self.assertEqual(sorted(MIXED),
+                         self.passing(hosts, {'hw:cpu_policy': 'shared'}))
+
+    def test_local_passes_only_lvm_raw_and_nvme(self):
+        self.assertEqual(['flat-1', 'lvm-1', 'nvme-1', 'raw-1'],
+                         self.passing(self.hosts(MIXED), LOCAL))
+
+    def test_each_tier_alone(self):
+        hosts = self.hosts(MIXED)
+        self.assertEqual(['lvm-1'], self.passing(
+            hosts, {'aerospike:storage': 'lvm'}))
+        self.assertEqual(['flat-1', 'raw-1'], self.passing(
+            hosts, {'aerospike:storage': ' RAW '}))
+        self.assertEqual(['nvme-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme'}))
+        self.assertEqual(['lvm-1', 'nvme-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme,LVM,nvme'}))
+
+    def test_unsuitable_backend_rejected_even_with_nvme(self):
+        hosts = self.hosts({'qcow2-nvme': ('qcow2', 4),
+                            'rbd-nvme': ('rbd', 4)})
+        self.assertEqual([], self.passing(hosts, LOCAL))
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'nvme'}))
+
+    def test_option_allows_nvme_on_unsuitable_backend(self):
+        self.flags(allow_nvme_on_unsuitable_backend=True,
+                   group='aerospike_filters')
+        hosts = self.hosts({'qcow2-nvme': ('qcow2', 4), 'qcow2-1': 'qcow2'})
+        self.assertEqual(['qcow2-nvme'], self.passing(
+            hosts, {'aerospike:storage': 'nvme'}))
+        # ...but never for a request that cannot use nvme.
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'lvm,raw'}))
+
+    def test_unknown_backend_needs_nvme(self):
+        hosts = self.hosts({'bare-1': None, 'bare-nvme': (None, 1)})
+        self.assertEqual(['bare-nvme'], self.passing(hosts, LOCAL))
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'lvm,raw'}))
+
+    def test_unrecognised_value_is_unsuitable(self):
+        hosts = self.hosts({'zfs-1': ('zfs', 2), 'lvm-1': 'lvm'})
+        self.assertEqual(['lvm-1'], self.passing(hosts, LOCAL))
+
+    def test_backend_value_is_case_insensitive(self):
+        hosts = self.hosts({'lvm-1': ' LVM '})
+        self.assertEqual(['lvm-1'], self.passing(
+            hosts, {'aerospike:storage': 'lvm'}))
+
+    def test_conflicting_aggregates_reject_host(self):
+        extra = [{'name': 'also-qcow2', 'hosts': ['both-1'],
+                  'metadata': {'ephemeral_backend': 'qcow2'}},
+                 {'name': 'also-flat', 'hosts': ['agree-1'],
+                  'metadata': {'ephemeral_backend': 'flat'}}]
+        hosts = self.hosts({'both-1': ('lvm', 2), 'agree-1': 'raw'}, extra)
+        self.assertEqual(['agree-1'], self.passing(hosts, LOCAL))
+
+    def test_custom_backend_key(self):
+        self.flags(ephemeral_backend_key='storage', group='aerospike_filters')
+        extra = [{'name': 'custom', 'hosts': ['a-1'],
+                  'metadata': {'storage': 'lvm'}}]
+        hosts = self.hosts({'a-1': None, 'b-1': 'lvm'}, extra)
+        self.assertEqual(['a-1'], self.passing(hosts, LOCAL))
+
+    def test_host_backends_fallback_only_when_no_aggregate_says(self):
+        self.flags(host_backends={'bare-1': 'lvm', 'qcow2-1': 'lvm',
+                                  'bare-2': 'qcow2'},
+                   group='aerospike_filters')
+        hosts = self.hosts({'bare-1': None, 'bare-2': None,
+                            'qcow2-1': 'qcow2'})
+        self.assertEqual(['bare-1'], self.passing(hosts, LOCAL))
+
+    def test_rebuild_is_not_filtered(self):
+        hosts = self.hosts({'qcow2-1': 'qcow2'})
+        spec = self.spec(LOCAL)
+        spec.scheduler_hints = {'_nova_check_type': ['rebuild']}
+        self.assertTrue(scheduler_utils.request_is_rebuild(spec))
+        self.assertEqual(['qcow2-1'], self.passing(hosts, spec=spec))
+
+    def test_host_passes_agrees_with_filter_all(self):
+        filt = storage_filter.AerospikeStorageFilter()
+        spec = self.spec(LOCAL)
+        for host in self.hosts(MIXED):
+            self.assertEqual(host.host in ('lvm-1', 'raw-1', 'flat-1',
+                                           'nvme-1'),
+                             filt.host_passes(host, spec), host.host)
+
+
+class TestNvme(base.NovaTestCase):
+
+    def test_flavor_pci_request_sets_the_count(self):
+        hosts = self.hosts({'one': (None, 1), 'two': (None, 2),
+                            'three': ('lvm', 3)})
+        self.assertEqual(['three', 'two'], self.passing(
+            hosts, {'aerospike:storage': 'nvme',
+                    'pci_passthrough:alias': 'nvme:2'}))
+
+    def test_devices_of_other_products_do_not_count(self):
+        hosts = self.hosts({'n-1': None})
+        hosts[0].pci_stats.pools.append(
+            dict(base.nvme_pool(3, product='ffff')))
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'nvme'}))
+
+    def test_only_configured_aliases_denote_nvme(self):
+        self.use_pci_aliases([base.NVME_ALIAS, base.OTHER_ALIAS])
+        hosts = self.hosts({'n-1': (None, 1)})
+        hosts[0].pci_stats.pools.append(
+            dict(base.nvme_pool(4, vendor='10de', product='1db6')))
+        # 'gpu:2' is no NVMe request: the default need of 1 nvme applies.
+        self.assertEqual(['n-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme',
+                    'pci_passthrough:alias': 'gpu:2'}))
+        self.flags(nvme_pci_aliases=['gpu'], group='aerospike_filters')
+        self.assertEqual(['n-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme',
+                    'pci_passthrough:alias': 'gpu:4'}))
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'nvme',
+                    'pci_passthrough:alias': 'gpu:5'}))
+
+    def test_no_alias_configured_means_no_nvme_tier(self):
+        self.use_pci_aliases([])
+        hosts = self.hosts({'n-1': (None, 4), 'l-1': ('lvm', 4)})
+        self.assertEqual(['l-1'], self.passing(hosts, LOCAL))
+
+    def test_multi_create_consumes_devices(self):
+        """nova's HostState.consume_from_request uses the devices up."""
+        hosts = self.hosts({'n-1': (None, 2)})
+        spec = self.spec({'aerospike:storage': 'nvme',
+                          'pci_passthrough:alias': 'nvme:1'})
+        for _ in range(2):
+            self.assertEqual(['n-1'], self.passing(hosts, spec=spec))
+            hosts[0].consume_from_request(spec)
+        self.assertEqual([], self.passing(hosts, spec=spec))
+
+
+class TestIsolation(base.NovaTestCase):
+
+    DEDICATED = [{'name': 'aerospike-hosts', 'hosts': ['lvm-1'],
+                  'metadata': {'aerospike_dedicated': 'True'}}]
+
+    def test_off_by_default(self):
+        hosts = self.hosts({'lvm-1': 'lvm', 'qcow2-1': 'qcow2'},
+                           self.DEDICATED)
+        self.assertEqual(['lvm-1', 'qcow2-1'], self.passing(hosts, {}))
+
+    def test_on_keeps_untagged_off_dedicated_hosts(self):
+        self.flags(isolate_dedicated_hosts=True, group='aerospike_filters')
+        hosts = self.hosts({'lvm-1': 'lvm', 'qcow2-1': 'qcow2'},
+                           self.DEDICATED)
+        self.assertEqual(['qcow2-1'], self.passing(hosts, {}))
+        self.assertEqual(['lvm-1'], self.passing(hosts, LOCAL))
+
+    def test_false_metadata_is_not_dedicated(self):
+        self.flags(isolate_dedicated_hosts=True, group='aerospike_filters')
+        aggs = [dict(self.DEDICATED[0], metadata={
+            'aerospike_dedicated': 'false'})]
+        hosts = self.hosts({'lvm-1': 'lvm'}, aggs)
+        self.assertEqual(['lvm-1'], self.passing(hosts, {}))
+
+
+class TestNeverBreaksTheScheduler(base.NovaTestCase):
+
+    def test_invalid_flavor_value_gets_no_host_and_one_error(self):
+        log = self.useFixture(fixtures.FakeLogger(
+            name=storage_filter.__name__, level=logging.INFO))
+        hosts = self.hosts(MIXED)
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'ssd'}))
+        lines = log.output.splitlines()
+        self.assertEqual(1, len(lines), lines)
+        self.assertIn('test-flavor', lines[0])
+        self.assertIn("'ssd'", lines[0])
+
+    def test_unexpected_error_fails_closed_for_tagged(self):
+        hosts = self.hosts({'lvm-1': 'lvm', 'raw-1': 'raw'})
+        hosts[1].aggregates = None  # a partially filled HostState
+        log = self.useFixture(fixtures.FakeLogger(
+            name=storage_filter.__name__, level=logging.INFO))
+        self.assertEqual([], self.passing(hosts, LOCAL))
+        self.assertEqual(1, log.output.count('failed unexpectedly'))
+        self.assertIn('fail closed', log.output)
+
+    def test_unexpected_error_passes_untagged(self):
+        self.flags(isolate_dedicated_hosts=True, group='aerospike_filters')
+        hosts = self.hosts({'lvm-1': 'lvm', 'raw-1': 'raw'})
+        hosts[1].aggregates = None
+        self.assertEqual(['lvm-1', 'raw-1'], self.passing(hosts, {}))
+
+    def test_bad_option_fails_at_start_naming_it(self):
+        self.flags(ephemeral_backend_key=' ', group='aerospike_filters')
+        exc = self.assertRaises(evaluation.ConfigError,
+                                storage_filter.AerospikeStorageFilter)
+        self.assertIn('ephemeral_backend_key', str(exc))
+
+    def test_unknown_backend_in_host_backends_fails_naming_it(self):
+        """A real nova.conf with a bad value, parsed by oslo.config."""
+        path = self.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(path, 'w') as stream:
+            stream.write('[aerospike_filters]\nhost_backends = c1:zfs\n')
+        config = cfg.ConfigOpts()
+        conf.register_opts(config)
+        config(['--config-file', path], project='nova',
+               default_config_files=[], default_config_dirs=[])
+        exc = self.assertRaises(evaluation.ConfigError,
+                                evaluation.read_settings, config)
+        self.assertIn('host_backends', str(exc))
+        self.assertIn('zfs', str(exc))
