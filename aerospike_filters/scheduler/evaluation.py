@@ -151,8 +151,54 @@ def count_free_devices(stats, specs):
                if pci_utils.pci_device_prop_match(pool, specs))
 
 
+def tier_weight(verdict):
+    """Raw weigher weight of a verdict: tier rank, ties by free NVMe.
+
+    In [0, MAX_WEIGHT): the rank of the tier plus a tie-breaker below one.
+    """
+    if not verdict.passes or verdict.tier is None:
+        return 0.0
+    free = verdict.free_nvme
+    return storage.TIER_RANK[verdict.tier] + free / (free + 1.0)
+
+
+#: Upper bound of tier_weight().
+MAX_WEIGHT = max(storage.TIER_RANK.values()) + 1
+
+
 def _aggregate_pairs(aggregates):
     return [(agg.name, agg.metadata) for agg in aggregates]
+
+
+def aggregates_key(aggregates):
+    """Identity of a host's aggregate list, for per-request caches.
+
+    nova-scheduler's HostManager shares one Aggregate object among all its
+    hosts, so hosts in the same aggregates get the same key. The hot loops
+    below inline this expression.
+    """
+    count = len(aggregates)
+    if count == 1:
+        return id(aggregates[0])
+    return tuple(map(id, aggregates)) if count else None
+
+
+class _Entry:
+    """What one aggregate combination means for the request."""
+
+    __slots__ = ('facts', 'verdict', 'needs_fallback', 'filter_verdict',
+                 'weight')
+
+    def __init__(self, facts, verdict, needs_fallback, filter_verdict,
+                 weight):
+        self.facts = facts
+        self.verdict = verdict
+        self.needs_fallback = needs_fallback
+        # The verdict when it is the same for every host of the combination,
+        # else None (the host's own host_backends entry or NVMe devices can
+        # change it).
+        self.filter_verdict = filter_verdict
+        self.weight = weight
 
 
 class Evaluation:
@@ -175,23 +221,17 @@ class Evaluation:
 
     def facts(self, host_state):
         """The HostFacts of a host (aggregates first, then host_backends)."""
-        facts, _, needs_fallback = self._entry(host_state.aggregates)
-        if needs_fallback:
-            facts = self._fallback(host_state, facts, None)[0]
-        return facts
+        entry = self._entry(host_state.aggregates)
+        if entry.needs_fallback:
+            return self._fallback(host_state, entry)[0]
+        return entry.facts
 
     def verdict(self, host_state):
-        """The Verdict for one HostState: the filter's hot path."""
-        aggs = host_state.aggregates
-        count = len(aggs)
-        key = (id(aggs[0]) if count == 1 else
-               tuple(map(id, aggs)) if count else None)
-        entry = self._entries.get(key)
-        if entry is None:
-            entry = self._entries[key] = self._entry(aggs)
-        facts, verdict, needs_fallback = entry
-        if needs_fallback:
-            facts, verdict = self._fallback(host_state, facts, verdict)
+        """The Verdict for one HostState, NVMe devices counted."""
+        entry = self._entry(host_state.aggregates)
+        facts, verdict = entry.facts, entry.verdict
+        if entry.needs_fallback:
+            facts, verdict = self._fallback(host_state, entry)
         if self.demand is not None:
             stats = host_state.pci_stats
             if stats is not None and stats.pools:
@@ -200,26 +240,93 @@ class Evaluation:
                     self.demand.needed))
         return verdict
 
+    def partition(self, hosts):
+        """Split hosts into (passing hosts, verdicts of the rejected).
+
+        The filter's hot path: per host, a key and one dict look-up; the
+        full :meth:`verdict` only for hosts whose own data matters.
+        """
+        entries = self._entries
+        passed, rejected = [], []
+        keep, reject = passed.append, rejected.append
+        for host in hosts:
+            aggs = host.aggregates
+            count = len(aggs)
+            key = (id(aggs[0]) if count == 1 else
+                   (id(aggs[0]), id(aggs[1])) if count == 2 else
+                   tuple(map(id, aggs)) if count else None)
+            entry = entries.get(key)
+            if entry is None:
+                entry = self._entry(aggs)
+            verdict = entry.filter_verdict
+            if verdict is None:
+                verdict = self.verdict(host)
+            if verdict.passes:
+                keep(host)
+            else:
+                reject(verdict)
+        return passed, rejected
+
+    def weights(self, hosts):
+        """Raw weigher weights of hosts, in order."""
+        entries = self._entries
+        per_host = self.demand is not None
+        result = []
+        add = result.append
+        for host in hosts:
+            aggs = host.aggregates
+            count = len(aggs)
+            key = (id(aggs[0]) if count == 1 else
+                   (id(aggs[0]), id(aggs[1])) if count == 2 else
+                   tuple(map(id, aggs)) if count else None)
+            entry = entries.get(key)
+            if entry is None:
+                entry = self._entry(aggs)
+            if entry.needs_fallback or (
+                    per_host and host.pci_stats is not None and
+                    host.pci_stats.pools):
+                add(tier_weight(self.verdict(host)))
+            else:
+                add(entry.weight)
+        return result
+
     def _entry(self, aggregates):
-        """(facts, verdict, needs host_backends) of an aggregate list."""
+        """The cached _Entry of an aggregate list."""
+        key = aggregates_key(aggregates)
+        entry = self._entries.get(key)
+        if entry is not None:
+            return entry
         facts = host_facts.facts_from_aggregates(
             _aggregate_pairs(aggregates), self.settings.backend_key)
         self._warn_about(facts)
         needs_fallback = (self.request.tagged and facts.value is None and
                           not facts.conflict and
                           bool(self.settings.host_backends))
-        return facts, self._judge(facts), needs_fallback
+        verdict = self._judge(facts)
+        entry = _Entry(facts, verdict, needs_fallback,
+                       None if needs_fallback or self._nvme_may_change(
+                           facts, verdict) else verdict,
+                       tier_weight(verdict))
+        self._entries[key] = entry
+        return entry
 
-    def _fallback(self, host_state, facts, verdict):
+    def _nvme_may_change(self, facts, verdict):
+        """Whether free NVMe devices could turn a rejection into a pass."""
+        if verdict.passes or self.demand is None:
+            return False
+        needed = self.demand.needed
+        return self._judge(facts, verdicts.NvmeSupply(needed, needed)).passes
+
+    def _fallback(self, host_state, entry):
         """Facts and verdict with the host's ``host_backends`` entry."""
         value = self.settings.host_backends.get(host_state.host)
         if value is None:
-            return facts, verdict
-        key = (value, facts.dedicated)
+            return entry.facts, entry.verdict
+        key = (value, entry.facts.dedicated)
         cached = self._fallbacks.get(key)
         if cached is None:
-            new = facts._replace(backend=storage.backend_for(value),
-                                 value=value, source='host_backends')
+            new = entry.facts._replace(backend=storage.backend_for(value),
+                                       value=value, source='host_backends')
             cached = self._fallbacks[key] = (new, self._judge(new))
         return cached
 

@@ -50,7 +50,10 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         return bool(self.filter_all([host_state], spec_obj))
 
     def filter_all(self, filter_obj_list, spec_obj):
-        hosts = list(filter_obj_list)
+        # nova passes a list; anything else is made one (the error path
+        # below must be able to hand every host back).
+        hosts = (filter_obj_list if isinstance(filter_obj_list, list)
+                 else list(filter_obj_list))
         try:
             return self._filter(hosts, spec_obj)
         except Exception:
@@ -80,29 +83,23 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
                       {'flavor': evaluate.flavor_name, 'error': request.error,
                        'key': storage_request.STORAGE_SPEC})
             return []
-        verdict_of = evaluate.verdict
-        debug = LOG.isEnabledFor(logging.DEBUG)
-        passed = []
-        rejected = collections.Counter()
-        for host in hosts:
-            verdict = verdict_of(host)
-            if verdict.passes:
-                passed.append(host)
-            else:
-                rejected[verdict.category] += 1
-            if debug:
+        passed, rejected = evaluate.partition(hosts)
+        if LOG.isEnabledFor(logging.DEBUG):
+            for host in hosts:
+                verdict = evaluate.verdict(host)
                 LOG.debug('%(host)s %(result)s: %(reason)s',
                           {'host': host.host,
                            'result': 'passes' if verdict.passes
                            else 'rejected', 'reason': verdict.reason})
-        if rejected:
+        if rejected and LOG.isEnabledFor(logging.INFO):
+            counts = collections.Counter(v.category for v in rejected)
             LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
                      '%(count)d of %(total)d hosts: %(summary)s',
                      {'flavor': evaluate.flavor_name,
-                      'count': len(hosts) - len(passed), 'total': len(hosts),
+                      'count': len(rejected), 'total': len(hosts),
                       'summary': ' '.join(
                           '%s=%d' % item for item in sorted(
-                              rejected.items(),
+                              counts.items(),
                               key=lambda kv: (-kv[1], kv[0])))})
         return passed
 

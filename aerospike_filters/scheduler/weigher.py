@@ -19,23 +19,9 @@ from oslo_log import log as logging
 from aerospike_filters import conf
 from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
-from aerospike_filters import storage
 
 LOG = logging.getLogger(__name__)
 CONF = conf.CONF
-
-#: Raw weights lie in [0, MAX_WEIGHT): the tier rank plus a tie-breaker
-#: below one. Fixed bounds make normalised weights comparable across
-#: requests (nvme always 0.75 and up, lvm 0.5, raw 0.25, untagged 0).
-MAX_WEIGHT = max(storage.TIER_RANK.values()) + 1
-
-
-def tier_weight(verdict):
-    """Raw weight of a verdict: tier rank, ties broken by free NVMe."""
-    if not verdict.passes or verdict.tier is None:
-        return 0.0
-    free = verdict.free_nvme
-    return storage.TIER_RANK[verdict.tier] + free / (free + 1.0)
 
 
 class AerospikeStorageWeigher(weights.BaseHostWeigher):
@@ -46,23 +32,30 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
     Untagged flavors weigh 0 everywhere, leaving other weighers in charge.
     """
 
+    # Fixed bounds make normalised weights comparable across requests:
+    # nvme 0.75 and up, lvm 0.5, raw 0.25, untagged 0.
     minval = 0
-    maxval = MAX_WEIGHT
+    maxval = evaluation.MAX_WEIGHT
 
     def __init__(self):
         super().__init__()
         evaluation.read_settings()
+        # Not a mutable option: it cannot change while the service runs,
+        # so it is read once instead of once per host per request.
+        self._multiplier = CONF.aerospike_filters.storage_weight_multiplier
 
     def weight_multiplier(self, host_state):
         """``storage_weight_multiplier``, overridable per aggregate."""
-        default = CONF.aerospike_filters.storage_weight_multiplier
+        default = self._multiplier
         try:
-            if not host_state.aggregates:
-                return default
-            return scheduler_utils.get_weight_multiplier(
-                host_state, host_facts.WEIGHT_MULTIPLIER_KEY, default)
+            key = host_facts.WEIGHT_MULTIPLIER_KEY
+            for aggregate in host_state.aggregates:
+                if key in aggregate.metadata:
+                    return scheduler_utils.get_weight_multiplier(
+                        host_state, key, default)
         except Exception:
-            return default
+            pass
+        return default
 
     def _weigh_object(self, host_state, weight_properties):
         return self._weights([host_state], weight_properties)[0]
@@ -76,8 +69,7 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
             evaluate = evaluation.Evaluation(spec_obj)
             if not evaluate.tagged or evaluate.request.error:
                 return [0.0] * len(hosts)
-            verdict_of = evaluate.verdict
-            return [tier_weight(verdict_of(host)) for host in hosts]
+            return evaluate.weights(hosts)
         except Exception:
             LOG.exception('AerospikeStorageWeigher failed unexpectedly for '
                           'flavor %s; weighing every host 0.',
