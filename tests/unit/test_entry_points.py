@@ -12,6 +12,7 @@
 
 """Entry points, nova's loader and the cheap package import."""
 
+from importlib import metadata
 import subprocess
 import sys
 
@@ -54,6 +55,14 @@ class TestEntryPoints(test.NoDBTestCase):
         opts = dict(manager['aerospike_filters'].plugin())
         names = {o.name for group_opts in opts.values() for o in group_opts}
         self.assertIn('storage_weight_multiplier', names)
+
+    def test_plain_install_never_pulls_in_nova(self):
+        requires = metadata.requires('aerospike-filters')
+        nova = [r for r in requires if r.split(';')[0].strip().startswith(
+            'nova')]
+        self.assertTrue(nova)
+        for requirement in nova:
+            self.assertIn('extra == "nova"', requirement)
 
     def test_console_script_entry_point(self):
         manager = extension.ExtensionManager('console_scripts')
