@@ -1,0 +1,129 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``aerospike-filters sync``: publish a host's backend into aggregates."""
+
+import json
+import sys
+
+from cliff import show
+
+from aerospike_filters.cmd import main
+from aerospike_filters.sync import plan as sync_plan
+
+
+def read_report(path):
+    """The probe's JSON report from a file or '-' (stdin), or UserError."""
+    try:
+        if path == '-':
+            report = json.load(sys.stdin)
+        else:
+            with open(path, encoding='utf-8') as stream:
+                report = json.load(stream)
+    except OSError as exc:
+        raise main.UserError('%s: cannot read probe report: %s'
+                             % (path, exc.strerror or exc))
+    except ValueError as exc:
+        raise main.UserError('%s: not a JSON probe report: %s' % (path, exc))
+    if not isinstance(report, dict) or not isinstance(
+            report.get('host'), str):
+        raise main.UserError("%s: a probe report needs 'host' and "
+                             "'ephemeral_backend'" % path)
+    return report
+
+
+def connect(cloud):
+    """An openstacksdk connection from clouds.yaml / OS_CLOUD / OS_*."""
+    import openstack
+    from openstack import exceptions
+    try:
+        return openstack.connect(cloud=cloud)
+    except exceptions.ConfigException as exc:
+        raise main.UserError('cannot use cloud %r: %s' % (cloud, exc))
+
+
+class Sync(show.ShowOne):
+    """Put this host in the aggregate of its ephemeral backend, and only it.
+
+    The host leaves every other aerospike-backend-* aggregate first, then
+    joins aerospike-backend-<backend> (created with metadata
+    ephemeral_backend=<backend> when missing). Idempotent; needs admin
+    credentials from clouds.yaml, OS_CLOUD or OS_* variables.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument(
+            '--report', metavar='FILE',
+            help="the probe's JSON report ('-' reads standard input)")
+        source.add_argument(
+            '--backend', metavar='BACKEND',
+            help='publish this backend instead of a probe report')
+        parser.add_argument('--host', help='compute host name (default: the '
+                            "report's host)")
+        parser.add_argument('--os-cloud', metavar='NAME', default=None,
+                            help='cloud in clouds.yaml (default: OS_CLOUD, '
+                                 'else OS_* variables)')
+        parser.add_argument('--dry-run', action='store_true',
+                            help='print the plan, change nothing')
+        parser.add_argument('--traits', action='store_true',
+                            help='also set the trait CUSTOM_AEROSPIKE_'
+                                 'BACKEND_<BACKEND> on the resource provider')
+        parser.add_argument('--node', help='resource provider (hypervisor '
+                            'hostname) for --traits (default: the host)')
+        return parser
+
+    def take_action(self, args):
+        if args.report:
+            report = read_report(args.report)
+            host = args.host or report['host']
+            backend = report.get('ephemeral_backend')
+        else:
+            host, backend = args.host, args.backend
+            if not host:
+                raise main.UserError('--backend needs --host')
+        if backend is not None:
+            try:
+                backend = sync_plan.canonical_backend(backend)
+            except ValueError as exc:
+                raise main.UserError(str(exc))
+        from aerospike_filters.sync import apply
+        conn = connect(args.os_cloud)
+        try:
+            outcome = apply.Publisher(conn).sync(host, backend,
+                                                 dry_run=args.dry_run)
+            traits = None
+            if args.traits and backend is not None:
+                traits = apply.TraitPublisher(conn).publish(
+                    args.node or host, backend, dry_run=args.dry_run)
+        except apply.SyncError as exc:
+            raise main.UserError(str(exc))
+        except Exception as exc:
+            raise main.UserError('sync of %s failed: %s'
+                                 % (host, apply.short_error(exc)))
+        if outcome.conflicts:
+            self.app.stderr.write(
+                '%s: aggregates not managed by sync disagree on the backend; '
+                'fix by hand: %s\n' % (host, '; '.join(
+                    s.command for s in outcome.conflicts)))
+        columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
+                   'dry_run', 'steps', 'conflicts')
+        data = (host, backend,
+                sync_plan.aggregate_name(backend) if backend else None,
+                bool(outcome.steps) and not args.dry_run, args.dry_run,
+                [s.command for s in outcome.steps],
+                [s.command for s in outcome.conflicts])
+        if traits is not None:
+            columns += ('traits',)
+            data += (traits,)
+        return columns, data
