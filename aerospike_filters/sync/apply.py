@@ -55,7 +55,7 @@ def _is_transient(exc):
     status = _status(exc)
     return isinstance(exc, (sdk_exceptions.HttpException,
                             ks_exceptions.HttpError)) and (
-        status is None or status >= 500 or status == 429)
+        status is not None and (status >= 500 or status == 429))
 
 
 def _is_auth(exc):
