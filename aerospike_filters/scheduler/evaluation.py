@@ -95,6 +95,10 @@ class _Once:
 
 _WARNED = _Once()
 
+#: At most this many configuration warnings (conflicting or unrecognised
+#: aggregate metadata) per request; the rest wait for later requests.
+WARNINGS_PER_REQUEST = 5
+
 
 def extra_specs_of(spec_obj):
     """The flavor's extra specs of a RequestSpec, {} when absent."""
@@ -204,8 +208,9 @@ class _Entry:
 class Evaluation:
     """Verdicts of one request, cached per aggregate combination."""
 
-    def __init__(self, spec_obj, settings=None):
+    def __init__(self, spec_obj, settings=None, warn=True):
         self.settings = settings or read_settings()
+        self.warn = warn
         self.extra_specs = extra_specs_of(spec_obj)
         self.request = storage_request.parse_request(self.extra_specs)
         self.flavor_name = flavor_name_of(spec_obj)
@@ -214,6 +219,7 @@ class Evaluation:
                        if storage.NVME in tiers else None)
         self._entries = {}
         self._fallbacks = {}
+        self._warnings = 0
 
     @property
     def tagged(self):
@@ -344,20 +350,27 @@ class Evaluation:
     def _warn_about(self, facts):
         key_name = self.settings.backend_key
         for first, second in host_facts.conflicting_pairs(facts.conflict):
-            if _WARNED.first(('conflict', first, second)):
-                LOG.warning(
-                    "Aggregates %(a)r (%(key)s=%(va)s) and %(b)r "
-                    "(%(key)s=%(vb)s) share hosts but disagree on the "
-                    "ephemeral backend; those hosts are rejected for "
-                    "Aerospike flavors until one aggregate is corrected.",
-                    {'a': first[0], 'va': first[1], 'b': second[0],
-                     'vb': second[1], 'key': key_name})
+            self._warn_once(
+                ('conflict', first, second),
+                "Aggregates %(a)r (%(key)s=%(va)s) and %(b)r "
+                "(%(key)s=%(vb)s) share hosts but disagree on the "
+                "ephemeral backend; those hosts are rejected for "
+                "Aerospike flavors until one aggregate is corrected.",
+                {'a': first[0], 'va': first[1], 'b': second[0],
+                 'vb': second[1], 'key': key_name})
         if facts.value is not None and facts.backend is None:
-            if _WARNED.first(('unrecognised', facts.source, facts.value)):
-                LOG.warning(
-                    "%(source)s has %(key)s=%(value)r, which is not a "
-                    "recognised backend; its hosts count as unsuitable. "
-                    "Accepted values: %(accepted)s.",
-                    {'source': facts.source, 'key': key_name,
-                     'value': facts.value,
-                     'accepted': storage.describe_accepted_backends()})
+            self._warn_once(
+                ('unrecognised', facts.source, facts.value),
+                "%(source)s has %(key)s=%(value)r, which is not a "
+                "recognised backend; its hosts count as unsuitable. "
+                "Accepted values: %(accepted)s.",
+                {'source': facts.source, 'key': key_name,
+                 'value': facts.value,
+                 'accepted': storage.describe_accepted_backends()})
+
+    def _warn_once(self, key, message, args):
+        """Warn once per process, and at most a few times per request."""
+        if (self.warn and self._warnings < WARNINGS_PER_REQUEST and
+                _WARNED.first(key)):
+            self._warnings += 1
+            LOG.warning(message, args)

@@ -23,6 +23,9 @@ from aerospike_filters.scheduler import evaluation
 
 LOG = logging.getLogger(__name__)
 
+#: At DEBUG, per-host reasons are logged for this many hosts per request.
+DEBUG_HOSTS_PER_REQUEST = 50
+
 
 class AerospikeStorageFilter(filters.BaseHostFilter):
     """Pass hosts that offer a storage tier the flavor accepts.
@@ -85,12 +88,7 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
             return []
         passed, rejected = evaluate.partition(hosts)
         if LOG.isEnabledFor(logging.DEBUG):
-            for host in hosts:
-                verdict = evaluate.verdict(host)
-                LOG.debug('%(host)s %(result)s: %(reason)s',
-                          {'host': host.host,
-                           'result': 'passes' if verdict.passes
-                           else 'rejected', 'reason': verdict.reason})
+            self._log_reasons(evaluate, hosts)
         if rejected and LOG.isEnabledFor(logging.INFO):
             counts = collections.Counter(v.category for v in rejected)
             LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
@@ -102,6 +100,18 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
                               counts.items(),
                               key=lambda kv: (-kv[1], kv[0])))})
         return passed
+
+    @staticmethod
+    def _log_reasons(evaluate, hosts):
+        for host in hosts[:DEBUG_HOSTS_PER_REQUEST]:
+            verdict = evaluate.verdict(host)
+            LOG.debug('%(host)s %(result)s: %(reason)s',
+                      {'host': host.host,
+                       'result': 'passes' if verdict.passes else 'rejected',
+                       'reason': verdict.reason})
+        if len(hosts) > DEBUG_HOSTS_PER_REQUEST:
+            LOG.debug('%d more hosts not shown; "aerospike-filters explain" '
+                      'shows every host', len(hosts) - DEBUG_HOSTS_PER_REQUEST)
 
 
 def _safe_extra_specs(spec_obj):

@@ -22,6 +22,7 @@ from aerospike_filters.scheduler import evaluation
 
 LOG = logging.getLogger(__name__)
 CONF = conf.CONF
+MULTIPLIER_CACHE_SIZE = 1024
 
 
 class AerospikeStorageWeigher(weights.BaseHostWeigher):
@@ -43,19 +44,34 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
         # Not a mutable option: it cannot change while the service runs,
         # so it is read once instead of once per host per request.
         self._multiplier = CONF.aerospike_filters.storage_weight_multiplier
+        # Multiplier per set of aggregate values: a pure function of
+        # admin-set metadata, so nova's helper (and its log lines about bad
+        # values) runs once per distinct set, not once per host per request.
+        self._by_values = {}
 
     def weight_multiplier(self, host_state):
         """``storage_weight_multiplier``, overridable per aggregate."""
         default = self._multiplier
         try:
             key = host_facts.WEIGHT_MULTIPLIER_KEY
-            for aggregate in host_state.aggregates:
+            aggregates = host_state.aggregates
+            for aggregate in aggregates:
                 if key in aggregate.metadata:
-                    return scheduler_utils.get_weight_multiplier(
-                        host_state, key, default)
+                    break
+            else:
+                return default
+            values = frozenset(agg.metadata[key] for agg in aggregates
+                               if key in agg.metadata)
+            multiplier = self._by_values.get(values)
+            if multiplier is None:
+                if len(self._by_values) >= MULTIPLIER_CACHE_SIZE:
+                    self._by_values.clear()
+                multiplier = self._by_values[values] = (
+                    scheduler_utils.get_weight_multiplier(
+                        host_state, key, default))
+            return multiplier
         except Exception:
-            pass
-        return default
+            return default
 
     def _weigh_object(self, host_state, weight_properties):
         return self._weights([host_state], weight_properties)[0]
@@ -66,7 +82,8 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
 
     def _weights(self, hosts, spec_obj):
         try:
-            evaluate = evaluation.Evaluation(spec_obj)
+            # The filter, which runs first, warns about bad metadata.
+            evaluate = evaluation.Evaluation(spec_obj, warn=False)
             if not evaluate.tagged or evaluate.request.error:
                 return [0.0] * len(hosts)
             return evaluate.weights(hosts)

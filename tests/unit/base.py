@@ -85,9 +85,10 @@ class NovaTestCase(test.NoDBTestCase):
             [storage_filter.AerospikeStorageFilter()], hosts, spec)
         return sorted(h.host for h in kept or [])
 
-    def weighed(self, hosts, extra_specs=None, spec=None):
+    def weighed(self, hosts, extra_specs=None, spec=None, weigher=None):
         """(name, weight) pairs from nova's HostWeightHandler, best first."""
         spec = spec or self.spec(extra_specs)
         result = weights.HostWeightHandler().get_weighed_objects(
-            [storage_weigher.AerospikeStorageWeigher()], hosts, spec)
+            [weigher or storage_weigher.AerospikeStorageWeigher()], hosts,
+            spec)
         return [(w.obj.host, w.weight) for w in result]

@@ -18,6 +18,7 @@ import fixtures
 
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import filter as storage_filter
+from aerospike_filters.scheduler import weigher as storage_weigher
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
@@ -122,3 +123,65 @@ class TestFilterHoldsNoRequestState(base.NovaTestCase):
         filt.filter_all(self.hosts({'l1': 'lvm', 'n1': (None, 2)}),
                         self.spec({'aerospike:storage': 'nvme'}))
         self.assertEqual(before, vars(filt))
+
+
+class TestBoundedLogging(base.NovaTestCase):
+    """10,000 hosts with bad metadata: a bounded number of lines.
+
+    Bound per request: one INFO summary, at most WARNINGS_PER_REQUEST new
+    configuration warnings, and at DEBUG at most DEBUG_HOSTS_PER_REQUEST
+    per-host lines plus one "more hosts" line.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'aerospike_filters.scheduler.evaluation._WARNED',
+            evaluation._Once()))
+        aggregates = []
+        names = ['h%05d' % i for i in range(10000)]
+        for i in range(100):
+            members = names[i * 100:(i + 1) * 100]
+            aggregates.append({'name': 'bad-%d' % i, 'hosts': members,
+                               'metadata': {'ephemeral_backend':
+                                            'zfs-%d' % i}})
+            # Half the hosts also sit in a disagreeing aggregate.
+            aggregates.append({'name': 'other-%d' % i,
+                               'hosts': members[:50],
+                               'metadata': {'ephemeral_backend': 'lvm',
+                                            'aerospike_storage_weight_'
+                                            'multiplier': 'not-a-number'}})
+        self.many = base.replay.host_states(
+            {'hosts': [{'host': n} for n in names],
+             'aggregates': aggregates})
+
+    def lines_per_request(self, level, requests=3):
+        """Plugin lines, and those of the nova helper it calls, per request."""
+        counts = []
+        # One weigher for all requests, as in nova-scheduler.
+        weigher = storage_weigher.AerospikeStorageWeigher()
+        for _ in range(requests):
+            log = self.useFixture(fixtures.FakeLogger(
+                level=level, format='%(name)s %(message)s'))
+            self.passing(self.many, LOCAL)
+            self.weighed(self.many, LOCAL, weigher=weigher)
+            counts.append(len([
+                line for line in log.output.splitlines()
+                if line.startswith('aerospike_filters') or
+                'weight multiplier' in line]))
+        return counts
+
+    def test_info(self):
+        # + 1: nova's helper reports the bad multiplier once per process.
+        counts = self.lines_per_request(logging.INFO)
+        self.assertLessEqual(counts[0], 2 + evaluation.WARNINGS_PER_REQUEST)
+        for count in counts[1:]:
+            self.assertLessEqual(count, 1 + evaluation.WARNINGS_PER_REQUEST)
+
+    def test_debug(self):
+        bound = (1 + evaluation.WARNINGS_PER_REQUEST +
+                 storage_filter.DEBUG_HOSTS_PER_REQUEST + 1)
+        counts = self.lines_per_request(logging.DEBUG)
+        self.assertLessEqual(counts[0], bound + 1)
+        for count in counts[1:]:
+            self.assertLessEqual(count, bound)
