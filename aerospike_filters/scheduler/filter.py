@@ -71,7 +71,7 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
             return [] if tagged else hosts
 
     def _filter(self, hosts, spec_obj):
-        if scheduler_utils.request_is_rebuild(spec_obj):
+        if is_rebuild(spec_obj):
             return hosts
         settings = evaluation.read_settings()
         request = storage_request.parse_request(
@@ -112,6 +112,19 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         if len(hosts) > DEBUG_HOSTS_PER_REQUEST:
             LOG.debug('%d more hosts not shown; "aerospike-filters explain" '
                       'shows every host', len(hosts) - DEBUG_HOSTS_PER_REQUEST)
+
+
+def is_rebuild(spec_obj):
+    """Whether nova asks to check a rebuild on the instance's own host.
+
+    nova marks a rebuild with the scheduler hint ``_nova_check_type`` and
+    forces the instance's host. The hint alone proves nothing: scheduler
+    hints come from tenants, and a tenant passing it on a create must not
+    skip this filter.
+    """
+    return bool(scheduler_utils.request_is_rebuild(spec_obj) and
+                spec_obj.obj_attr_is_set('force_hosts') and
+                spec_obj.force_hosts)
 
 
 def _safe_extra_specs(spec_obj):

@@ -111,7 +111,9 @@ class TestVerdicts(base.NovaTestCase):
     def test_rebuild_is_not_filtered(self):
         hosts = self.hosts({'qcow2-1': 'qcow2'})
         spec = self.spec(LOCAL)
+        # What nova's compute API sets for a rebuild with a new image.
         spec.scheduler_hints = {'_nova_check_type': ['rebuild']}
+        spec.force_hosts = ['qcow2-1']
         self.assertTrue(scheduler_utils.request_is_rebuild(spec))
         self.assertEqual(['qcow2-1'], self.passing(hosts, spec=spec))
 
