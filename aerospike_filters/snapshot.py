@@ -22,12 +22,13 @@
       "aggregates": [{"name": "lvm-hosts", "hosts": ["compute-1"],
                       "metadata": {"ephemeral_backend": "lvm"}}],
       "hosts": [{"host": "compute-1", "nodename": "compute-1",
-                 "free_ram_mb": 65536, "disabled": false,
+                 "free_ram_mb": 65536, "disabled": false, "down": false,
                  "pci_pools": [{"vendor_id": "144d", "product_id": "a80a",
                                 "dev_type": "type-PCI", "numa_node": 0,
                                 "count": 2}]}]
     }
 
+``disabled`` and ``down`` report the nova-compute service's state;
 ``pci_aliases`` entries are ``[pci] alias`` entries of nova.conf;
 ``pci_pools`` are the compute node's PCI device pools as nova stores them
 (extra keys become pool tags). Pure Python; no nova import.
@@ -97,8 +98,9 @@ def check(data):
             value = host.get(key, 0)
             _expect(isinstance(value, int) and not isinstance(value, bool),
                     '%s.%s must be an integer', where, key)
-        _expect(isinstance(host.get('disabled', False), bool),
-                '%s.disabled must be true or false', where)
+        for key in ('disabled', 'down'):
+            _expect(isinstance(host.get(key, False), bool),
+                    '%s.%s must be true or false', where, key)
         pools = host.get('pci_pools', [])
         _expect(isinstance(pools, list), '%s.pci_pools must be a list', where)
         for j, pool in enumerate(pools):

@@ -10,15 +10,17 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""``aerospike-filters explain``: rank a snapshot's hosts for a flavor."""
+"""``aerospike-filters explain``: rank a cloud's hosts for a flavor."""
 
 from cliff import lister
 
+from aerospike_filters.cmd import cloud
 from aerospike_filters.cmd import main
 from aerospike_filters import request as storage_request
 from aerospike_filters import snapshot as snapshot_format
 
 DEFAULT_EXTRA_SPECS = {storage_request.STORAGE_SPEC: 'local'}
+COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
 
 
 def parse_extra_spec(text):
@@ -31,50 +33,90 @@ def parse_extra_spec(text):
     return key.strip(), value
 
 
+def load_cloud(args, app):
+    """(snapshot dict, flavor name, flavor extra specs) for the arguments.
+
+    A live cloud with --os-cloud, else the --snapshot file (default: the
+    packaged sample). A malformed input is a UserError naming it.
+    """
+    if args.os_cloud or getattr(args, 'flavor', None):
+        from aerospike_filters import live
+        conn = cloud.connect(app, args.os_cloud)
+        with cloud.errors_as_user_errors('Reading the cloud'):
+            data = live.snapshot(conn)
+            name, specs = None, {}
+            if getattr(args, 'flavor', None):
+                try:
+                    name, specs = live.flavor_extra_specs(conn, args.flavor)
+                except LookupError as exc:
+                    raise main.UserError(str(exc))
+        return data, name, specs
+    path = args.snapshot or snapshot_format.sample_path()
+    try:
+        return snapshot_format.load(path), None, {}
+    except snapshot_format.SnapshotError as exc:
+        raise main.UserError(str(exc))
+
+
+def prepare_nova(args, data):
+    """Load nova.conf and the snapshot's PCI aliases; import nova late."""
+    from aerospike_filters.cmd import nova_setup
+    nova_setup.load_config(args.config_file)
+    from aerospike_filters.scheduler import replay
+    if 'pci_aliases' in data:
+        replay.use_pci_aliases(data['pci_aliases'])
+    return replay
+
+
+def add_source_arguments(parser):
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        '--snapshot', metavar='FILE',
+        help='JSON snapshot of the cloud (default: the packaged sample, '
+             '%s)' % snapshot_format.SAMPLE)
+    cloud.add_argument(source)
+    parser.add_argument(
+        '--config-file', metavar='PATH', action='append', default=[],
+        help="the scheduler's nova.conf: [aerospike_filters] options and, "
+             'unless the snapshot has pci_aliases, [pci] alias')
+
+
 class Explain(lister.Lister):
-    """Run the real filter and weigher over a snapshot and explain each host.
+    """Run the real filter and weigher over a cloud and explain each host.
 
     Hosts that pass are ranked by weight; rejected hosts follow with the
-    reason. Without --snapshot the sample cloud shipped with the package is
-    used; without --extra-spec the flavor asks for aerospike:storage=local.
+    reason. The cloud is a live one (--os-cloud), a snapshot file, or the
+    sample cloud shipped with the package. The flavor is a live flavor
+    (--flavor), extra specs given with --extra-spec (on top of the
+    flavor's, for a what-if), or aerospike:storage=local.
     """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
+        add_source_arguments(parser)
         parser.add_argument(
-            '--snapshot', metavar='FILE',
-            help='JSON snapshot of the cloud (default: the packaged sample, '
-                 '%s)' % snapshot_format.SAMPLE)
+            '--flavor', metavar='FLAVOR',
+            help='name or ID of a flavor of the live cloud')
         parser.add_argument(
             '--extra-spec', metavar='KEY=VALUE', action='append',
             default=[], dest='extra_specs',
-            help='Flavor extra spec; repeat for several (default: '
+            help='flavor extra spec; repeat for several (default: '
                  'aerospike:storage=local)')
-        parser.add_argument(
-            '--config-file', metavar='PATH', action='append', default=[],
-            help='nova.conf to read [aerospike_filters] options and, when '
-                 'the snapshot has no pci_aliases, [pci] alias from')
         return parser
 
     def take_action(self, parsed_args):
-        extra_specs = dict(parse_extra_spec(text)
-                           for text in parsed_args.extra_specs)
-        path = parsed_args.snapshot or snapshot_format.sample_path()
-        try:
-            data = snapshot_format.load(path)
-        except snapshot_format.SnapshotError as exc:
-            raise main.UserError(str(exc))
-        # Nova is imported only once the input is known to be good.
-        from aerospike_filters.cmd import nova_setup
-        nova_setup.load_config(parsed_args.config_file)
-        from aerospike_filters.scheduler import replay
-        if 'pci_aliases' in data:
-            replay.use_pci_aliases(data['pci_aliases'])
+        overrides = dict(parse_extra_spec(text)
+                         for text in parsed_args.extra_specs)
+        data, flavor, specs = load_cloud(parsed_args, self.app)
+        specs.update(overrides)
+        if flavor is None and not specs:
+            specs = dict(DEFAULT_EXTRA_SPECS)
+        replay = prepare_nova(parsed_args, data)
         rows = replay.explain(
             replay.host_states(data),
-            replay.request_spec(extra_specs or DEFAULT_EXTRA_SPECS))
-        columns = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Reason')
-        return columns, [
+            replay.request_spec(specs, flavor_name=flavor or 'what-if'))
+        return COLUMNS, [
             (row.rank or '', row.host, 'PASS' if row.passes else 'REJECT',
              row.tier or '', '' if row.weight is None
-             else round(row.weight, 4), row.reason) for row in rows]
+             else round(row.weight, 4), row.state, row.reason)
+            for row in rows]

@@ -17,6 +17,7 @@ import sys
 
 from cliff import show
 
+from aerospike_filters.cmd import cloud
 from aerospike_filters.cmd import main
 from aerospike_filters.sync import plan as sync_plan
 
@@ -41,16 +42,6 @@ def read_report(path):
     return report
 
 
-def connect(cloud):
-    """An openstacksdk connection from clouds.yaml / OS_CLOUD / OS_*."""
-    import openstack
-    from openstack import exceptions
-    try:
-        return openstack.connect(cloud=cloud)
-    except exceptions.ConfigException as exc:
-        raise main.UserError('cannot use cloud %r: %s' % (cloud, exc))
-
-
 class Sync(show.ShowOne):
     """Put this host in the aggregate of its ephemeral backend, and only it.
 
@@ -71,9 +62,7 @@ class Sync(show.ShowOne):
             help='publish this backend instead of a probe report')
         parser.add_argument('--host', help='compute host name (default: the '
                             "report's host)")
-        parser.add_argument('--os-cloud', metavar='NAME', default=None,
-                            help='cloud in clouds.yaml (default: OS_CLOUD, '
-                                 'else OS_* variables)')
+        cloud.add_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
@@ -98,7 +87,7 @@ class Sync(show.ShowOne):
             except ValueError as exc:
                 raise main.UserError(str(exc))
         from aerospike_filters.sync import apply
-        conn = connect(args.os_cloud)
+        conn = cloud.connect(self.app, args.os_cloud)
         try:
             outcome = apply.Publisher(conn).sync(host, backend,
                                                  dry_run=args.dry_run)

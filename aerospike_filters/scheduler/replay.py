@@ -38,7 +38,13 @@ from aerospike_filters.scheduler import weigher as storage_weigher
 CONF = conf.CONF
 
 Row = collections.namedtuple(
-    'Row', 'rank host passes tier weight reason disabled')
+    'Row', 'rank host passes tier weight reason state')
+
+
+def _service_state(state):
+    if getattr(state, 'down', False):
+        return 'down'
+    return 'disabled' if getattr(state, 'disabled', False) else 'up'
 
 
 def _register_objects():
@@ -73,6 +79,7 @@ def host_states(snapshot):
             None, stats=pci_device_pool.from_pci_stats(
                 [dict(pool) for pool in host.get('pci_pools', [])]))
         state.disabled = host.get('disabled', False)
+        state.down = host.get('down', False)
         states.append(state)
     return states
 
@@ -119,5 +126,5 @@ def explain(states, spec_obj):
             rank if passes else None, state.host, passes,
             verdict.tier if passes else None,
             weight_of.get(id(state)) if passes else None,
-            verdict.reason, getattr(state, 'disabled', False)))
+            verdict.reason, _service_state(state)))
     return rows

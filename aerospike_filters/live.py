@@ -1,0 +1,125 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Read a live cloud into the snapshot format, through openstacksdk.
+
+What the APIs expose: nova-compute services (host, enabled, up), host
+aggregates with their metadata, and, when nova reports PCI devices to
+placement (``[pci] report_in_placement``), the free devices of each PCI
+resource provider as pools. ``[pci] alias`` lives only in nova.conf: pass
+the scheduler's nova.conf to ``explain``/``doctor`` with ``--config-file``.
+Never logs or returns credentials.
+"""
+
+import re
+
+PLACEMENT_MICROVERSION = '1.14'
+_PCI_CLASS = re.compile(r'^CUSTOM_PCI_([0-9A-F]{4})_([0-9A-F]{4})$')
+
+
+def _services(conn):
+    return [s for s in conn.compute.services()
+            if s.binary == 'nova-compute']
+
+
+def _placement_json(conn, url):
+    response = conn.placement.get(url, microversion=PLACEMENT_MICROVERSION)
+    response.raise_for_status()
+    return response.json()
+
+
+def pci_pools(conn, node_to_host):
+    """PCI pools per host from placement, or None when not reported.
+
+    nova names a PCI device's resource class CUSTOM_PCI_<VENDOR>_<PRODUCT>
+    (unless ``resource_class`` is set in ``[pci] device_spec``) on a child
+    provider of the compute node's provider.
+    """
+    try:
+        providers = _placement_json(conn, '/resource_providers')[
+            'resource_providers']
+    except Exception:
+        return None
+    by_uuid = {p['uuid']: p for p in providers}
+    pools = {}
+    found = False
+    for provider in providers:
+        root = by_uuid.get(provider.get('root_provider_uuid'))
+        if root is None or root['uuid'] == provider['uuid']:
+            continue
+        host = node_to_host.get(root['name'])
+        if host is None:
+            continue
+        inventories = _placement_json(
+            conn, '/resource_providers/%s/inventories' % provider['uuid']
+        )['inventories']
+        usages = None
+        for rc, inventory in inventories.items():
+            match = _PCI_CLASS.match(rc)
+            if not match:
+                continue
+            found = True
+            if usages is None:
+                usages = _placement_json(
+                    conn, '/resource_providers/%s/usages' % provider['uuid']
+                )['usages']
+            free = (inventory['total'] - inventory.get('reserved', 0) -
+                    usages.get(rc, 0))
+            pools.setdefault(host, []).append({
+                'vendor_id': match.group(1).lower(),
+                'product_id': match.group(2).lower(),
+                'dev_type': 'type-PCI', 'count': max(free, 0)})
+    return pools if found else None
+
+
+def snapshot(conn):
+    """A snapshot dict of the live cloud (aerospike_filters.snapshot)."""
+    services = _services(conn)
+    node_to_host = {}
+    for hypervisor in conn.compute.hypervisors(details=True):
+        service = hypervisor.service_details or {}
+        if service.get('host'):
+            node_to_host[hypervisor.name] = service['host']
+    pools = pci_pools(conn, node_to_host) or {}
+    hosts = []
+    for service in sorted(services, key=lambda s: s.host):
+        host = {'host': service.host,
+                'disabled': service.status == 'disabled',
+                'down': service.state == 'down'}
+        if pools.get(service.host):
+            host['pci_pools'] = pools[service.host]
+        hosts.append(host)
+    known = {h['host'] for h in hosts}
+    aggregates = [{'name': agg.name,
+                   'hosts': [h for h in (agg.hosts or []) if h in known],
+                   'metadata': {k: str(v) for k, v in
+                                (agg.metadata or {}).items()}}
+                  for agg in conn.compute.aggregates()]
+    return {'description': 'captured from %s' % _endpoint(conn),
+            'pci_in_placement': bool(pools),
+            'hosts': hosts, 'aggregates': aggregates}
+
+
+def _endpoint(conn):
+    try:
+        return conn.compute.get_endpoint()
+    except Exception:
+        return 'a live cloud'
+
+
+def flavor_extra_specs(conn, name_or_id):
+    """The extra specs of a flavor, or LookupError naming it."""
+    flavor = conn.compute.find_flavor(name_or_id, ignore_missing=True)
+    if flavor is None:
+        raise LookupError('no flavor named or with ID %r' % name_or_id)
+    specs = conn.compute.fetch_flavor_extra_specs(flavor).extra_specs
+    return flavor.name, dict(specs or {})
