@@ -104,9 +104,13 @@ def snapshot(conn):
                    'metadata': {k: str(v) for k, v in
                                 (agg.metadata or {}).items()}}
                   for agg in conn.compute.aggregates()]
+    flavors = [{'name': flavor.name,
+                'extra_specs': {k: str(v) for k, v in
+                                (flavor.extra_specs or {}).items()}}
+               for flavor in conn.compute.flavors(details=True)]
     return {'description': 'captured from %s' % _endpoint(conn),
             'pci_in_placement': bool(pools),
-            'hosts': hosts, 'aggregates': aggregates}
+            'hosts': hosts, 'aggregates': aggregates, 'flavors': flavors}
 
 
 def _endpoint(conn):

@@ -25,9 +25,12 @@
                  "free_ram_mb": 65536, "disabled": false, "down": false,
                  "pci_pools": [{"vendor_id": "144d", "product_id": "a80a",
                                 "dev_type": "type-PCI", "numa_node": 0,
-                                "count": 2}]}]
+                                "count": 2}]}],
+      "flavors": [{"name": "aerospike.local",
+                   "extra_specs": {"aerospike:storage": "local"}}]
     }
 
+``flavors`` (used by ``doctor``) lists flavors with their extra specs;
 ``disabled`` and ``down`` report the nova-compute service's state;
 ``pci_aliases`` entries are ``[pci] alias`` entries of nova.conf;
 ``pci_pools`` are the compute node's PCI device pools as nova stores them
@@ -130,6 +133,12 @@ def check(data):
             _expect(member in names,
                     "%s (%s) names host %r, which is not in 'hosts'",
                     where, agg['name'], member)
+    flavors = data.get('flavors', [])
+    _expect(isinstance(flavors, list) and all(
+        isinstance(f, dict) and isinstance(f.get('name'), str) and
+        _is_str_map(f.get('extra_specs', {})) for f in flavors),
+        "'flavors' must be a list of objects with a 'name' and string "
+        "'extra_specs'")
     aliases = data.get('pci_aliases', [])
     _expect(isinstance(aliases, list) and all(
         isinstance(a, dict) and isinstance(a.get('name'), str)

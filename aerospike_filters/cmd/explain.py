@@ -91,6 +91,9 @@ class Explain(lister.Lister):
     flavor's, for a what-if), or aerospike:storage=local.
     """
 
+    # Inside OpenStackClient: a snapshot needs no credentials.
+    auth_required = False
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         add_source_arguments(parser)

@@ -16,6 +16,7 @@ from oslo_config import cfg
 
 from aerospike_filters.cmd import main
 
+CONF = cfg.CONF
 _loaded = []
 
 

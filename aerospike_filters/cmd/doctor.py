@@ -1,0 +1,74 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``aerospike-filters doctor``: find misconfiguration, say how to fix it."""
+
+import logging
+
+from cliff import lister
+
+from aerospike_filters.cmd import explain
+from aerospike_filters import diagnosis
+
+COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
+_ORDER = {diagnosis.ERROR: 0, diagnosis.WARNING: 1, diagnosis.INFO: 2}
+
+
+class Doctor(lister.Lister):
+    """Check the scheduler's nova.conf, nova-api's validators and the cloud.
+
+    Cloud checks read a live cloud (--os-cloud) or a snapshot (--snapshot);
+    without either, the packaged sample. Exit status 1 when an error or a
+    warning is found.
+    """
+
+    # Inside OpenStackClient: a snapshot needs no credentials.
+    auth_required = False
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        explain.add_source_arguments(parser)
+        parser.add_argument('--no-cloud', action='store_true',
+                            help='check only nova.conf and the validators')
+        return parser
+
+    def take_action(self, parsed_args):
+        data = None
+        if not parsed_args.no_cloud:
+            data = explain.load_cloud(parsed_args, self.app)[0]
+        replay = explain.prepare_nova(parsed_args, data or {})
+        from aerospike_filters.cmd import nova_setup
+        findings, settings = diagnosis.check_scheduler_conf(nova_setup.CONF)
+        findings += diagnosis.check_validators()
+        if data is not None and settings is not None:
+            # The filter's own warnings repeat findings listed below.
+            logging.getLogger('aerospike_filters.scheduler').setLevel(
+                logging.ERROR)
+            states = replay.host_states(data)
+
+            def passing_hosts(specs):
+                rows = replay.explain(states, replay.request_spec(specs))
+                return [row.host for row in rows if row.passes]
+
+            findings += diagnosis.check_cloud(data, settings, passing_hosts)
+            findings += diagnosis.check_nvme_config(nova_setup.CONF, settings,
+                                                    data)
+        findings.sort(key=lambda f: _ORDER[f.severity])
+        self.bad = any(f.severity != diagnosis.INFO for f in findings)
+        if not findings:
+            self.app.stderr.write('No problems found.\n')
+        return COLUMNS, findings
+
+    def run(self, parsed_args):
+        self.bad = False
+        super().run(parsed_args)
+        return 1 if self.bad else 0

@@ -1,0 +1,284 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What ``doctor`` finds wrong, and the command that fixes each thing.
+
+Three kinds of checks: the scheduler's nova.conf (parsed with nova's own
+options), the nova-api environment (the validators load), and the cloud's
+data (hosts, aggregates, flavors: a live cloud or a snapshot). Each finding
+names the object and the exact command that fixes it.
+"""
+
+import collections
+
+from aerospike_filters import host_facts
+from aerospike_filters import request as storage_request
+from aerospike_filters import storage
+from aerospike_filters.sync import plan as sync_plan
+
+ERROR = 'error'
+WARNING = 'warning'
+INFO = 'info'
+
+Finding = collections.namedtuple('Finding', 'severity object finding fix')
+
+FILTER = 'AerospikeStorageFilter'
+FILTER_PATHS = ('aerospike_filters.all_filters',
+                'aerospike_filters.scheduler.filter.AerospikeStorageFilter')
+WEIGHER_PATHS = ('aerospike_filters.all_weighers',
+                 'aerospike_filters.scheduler.weigher.'
+                 'AerospikeStorageWeigher')
+
+
+def _set(option, values):
+    return ('in nova.conf, [filter_scheduler] %s = %s; then restart '
+            'nova-scheduler' % (option, ','.join(values)))
+
+
+def check_scheduler_conf(conf):
+    """Findings on ``[filter_scheduler]`` and ``[aerospike_filters]``."""
+    from nova.scheduler import filters
+    from nova.scheduler import weights
+
+    from aerospike_filters.scheduler import evaluation
+    found = []
+    group = conf.filter_scheduler
+    available = list(group.available_filters)
+    if not any(path in available for path in FILTER_PATHS):
+        found.append(Finding(
+            ERROR, '[filter_scheduler] available_filters',
+            'the Aerospike filter is not available to the scheduler',
+            'add a second line to [filter_scheduler] in nova.conf: '
+            'available_filters = aerospike_filters.all_filters'))
+    if 'nova.scheduler.filters.all_filters' not in available:
+        found.append(Finding(
+            WARNING, '[filter_scheduler] available_filters',
+            "nova's own filters are not available (only %s)"
+            % ', '.join(available),
+            'add a line to [filter_scheduler] in nova.conf: '
+            'available_filters = nova.scheduler.filters.all_filters'))
+    try:
+        filters.HostFilterHandler().get_matching_classes(available)
+    except Exception as exc:
+        found.append(Finding(
+            ERROR, '[filter_scheduler] available_filters',
+            'nova cannot load them: %s' % exc,
+            'pip install aerospike-filters into nova-scheduler\'s '
+            'environment, or fix the path'))
+    enabled = list(group.enabled_filters)
+    if FILTER not in enabled:
+        found.append(Finding(
+            ERROR, '[filter_scheduler] enabled_filters',
+            'AerospikeStorageFilter is not enabled: Aerospike flavors are '
+            'placed anywhere', _set('enabled_filters', enabled + [FILTER])))
+    weighers = list(group.weight_classes)
+    if not any(path in weighers for path in WEIGHER_PATHS):
+        found.append(Finding(
+            WARNING, '[filter_scheduler] weight_classes',
+            'the Aerospike weigher is not listed: tagged flavors do not '
+            'prefer nvme over lvm over raw',
+            _set('weight_classes', weighers + [WEIGHER_PATHS[0]])))
+    else:
+        try:
+            weights.HostWeightHandler().get_matching_classes(weighers)
+        except Exception as exc:
+            found.append(Finding(
+                ERROR, '[filter_scheduler] weight_classes',
+                'nova cannot load them: %s' % exc,
+                'pip install aerospike-filters into nova-scheduler\'s '
+                'environment, or fix the path'))
+    try:
+        settings = evaluation.read_settings(conf)
+    except evaluation.ConfigError as exc:
+        found.append(Finding(ERROR, '[aerospike_filters]', str(exc),
+                             'correct the value in nova.conf (see '
+                             'etc/aerospike-filters.conf.sample)'))
+        settings = None
+    return found, settings
+
+
+def check_validators():
+    """Whether nova-api in this environment validates aerospike:* specs."""
+    try:
+        from nova.api.validation.extra_specs import validators
+        loaded = storage_request.STORAGE_SPEC in validators.VALIDATORS
+    except Exception as exc:
+        return [Finding(ERROR, 'nova-api', 'nova\'s extra spec validators '
+                        'cannot be imported here: %s' % exc,
+                        'run doctor in the environment of nova-api')]
+    if not loaded:
+        return [Finding(ERROR, 'nova-api', 'the aerospike extra spec '
+                        'validators are not registered: bad flavors are '
+                        'accepted by the API', 'pip install aerospike-filters '
+                        "into nova-api's environment and restart nova-api")]
+    return []
+
+
+def check_nvme_config(conf, settings, data):
+    """NVMe flavors need PciPassthroughFilter and a matching [pci] alias."""
+    nvme_flavors = [
+        f['name'] for f in (data or {}).get('flavors', [])
+        if storage.NVME in storage_request.parse_request(
+            f.get('extra_specs', {})).tiers]
+    if not nvme_flavors:
+        return []
+    found = []
+    enabled = list(conf.filter_scheduler.enabled_filters)
+    if 'PciPassthroughFilter' not in enabled:
+        found.append(Finding(
+            ERROR, '[filter_scheduler] enabled_filters',
+            'PciPassthroughFilter is off but flavors %s accept nvme: nova '
+            'would not check the devices it passes through'
+            % ', '.join(nvme_flavors),
+            _set('enabled_filters', enabled + ['PciPassthroughFilter'])))
+    from nova.pci import request as pci_request
+    try:
+        defined = set(pci_request.get_alias_from_config())
+    except Exception as exc:
+        defined = set()
+        found.append(Finding(ERROR, '[pci] alias', 'invalid: %s' % exc,
+                             'correct [pci] alias in nova.conf'))
+    if not defined & settings.nvme_aliases:
+        found.append(Finding(
+            ERROR, '[pci] alias',
+            'no alias named %s: the nvme tier can never be met'
+            % ' or '.join(sorted(settings.nvme_aliases)),
+            'in nova.conf (scheduler, API and computes), [pci] alias = '
+            '{"name": "nvme", "vendor_id": "<vendor>", "product_id": '
+            '"<product>", "device_type": "type-PCI"}'))
+    return found
+
+
+def _aggregates_of(data):
+    members = collections.defaultdict(list)
+    for agg in data.get('aggregates', []):
+        for host in agg.get('hosts', []):
+            members[host].append(agg)
+    return members
+
+
+def check_cloud(data, settings, passing_hosts):
+    """Findings on the cloud's hosts, aggregates and flavors.
+
+    :param data: a snapshot dict (with ``flavors`` for the flavor checks).
+    :param settings: evaluation.Settings of the scheduler's nova.conf.
+    :param passing_hosts: callable(extra_specs) -> names of the hosts the
+        real filter passes, for "can this flavor ever be placed".
+    """
+    found = []
+    key = settings.backend_key
+    members = _aggregates_of(data)
+    for agg in data.get('aggregates', []):
+        value = agg.get('metadata', {}).get(key)
+        if value is not None and storage.backend_for(value) is None:
+            found.append(Finding(
+                ERROR, "aggregate '%s'" % agg['name'],
+                '%s=%r is not a recognised backend; its hosts count as '
+                'unsuitable' % (key, value),
+                'openstack aggregate set --property %s=<%s> %s'
+                % (key, '|'.join(sorted(storage.BACKENDS)), agg['name'])))
+    for host in data['hosts']:
+        name = host['host']
+        facts = host_facts.facts_from_aggregates(
+            [(a['name'], a.get('metadata', {})) for a in members[name]],
+            key)
+        if facts.conflict:
+            found.append(Finding(
+                ERROR, "host '%s'" % name,
+                'in aggregates that disagree on %s (%s): rejected for '
+                'Aerospike' % (key, ', '.join('%s=%s' % p
+                                              for p in facts.conflict)),
+                'run "aerospike-filters probe" on %s, then keep it only in '
+                'the right one: openstack aggregate remove host <aggregate> '
+                '%s' % (name, name)))
+        elif facts.value is None and name not in settings.host_backends:
+            found.append(Finding(
+                WARNING, "host '%s'" % name,
+                'no aggregate or host_backends entry names its ephemeral '
+                'backend: rejected for Aerospike unless it has free NVMe',
+                'on %s: aerospike-filters probe > report.json && '
+                'aerospike-filters sync --report report.json '
+                '(or: openstack aggregate add host %s<backend> %s)'
+                % (name, sync_plan.PREFIX, name)))
+    flavors = data.get('flavors', [])
+    tagged = []
+    for flavor in flavors:
+        found.extend(_check_flavor(flavor, settings, passing_hosts, tagged))
+    for agg in data.get('aggregates', []):
+        if host_facts.is_true(agg.get('metadata', {}).get(
+                host_facts.DEDICATED_KEY)) and 'flavors' in data:
+            if not tagged:
+                found.append(Finding(
+                    WARNING, "aggregate '%s'" % agg['name'],
+                    'reserved for Aerospike (aerospike_dedicated=true) but '
+                    'no flavor is tagged aerospike:storage',
+                    'aerospike-filters flavor create --storage local '
+                    '--vcpus 8 --ram 32768 --disk 40 aerospike.local '
+                    '(or: openstack aggregate unset --property '
+                    'aerospike_dedicated %s)' % agg['name']))
+            elif not settings.isolate:
+                found.append(Finding(
+                    INFO, "aggregate '%s'" % agg['name'],
+                    'aerospike_dedicated=true has no effect while '
+                    'isolate_dedicated_hosts is off',
+                    'set [aerospike_filters] isolate_dedicated_hosts = true '
+                    'in the scheduler\'s nova.conf to reserve these hosts'))
+    return found
+
+
+def _check_flavor(flavor, settings, passing_hosts, tagged):
+    name = flavor['name']
+    specs = flavor.get('extra_specs', {})
+    found = []
+    for spec in specs:
+        if (spec.startswith(storage_request.NAMESPACE + ':') and
+                spec not in storage_request.KNOWN_SPECS):
+            found.append(Finding(
+                ERROR, "flavor '%s'" % name,
+                'unknown extra spec %s (only %s exists)'
+                % (spec, ', '.join(storage_request.KNOWN_SPECS)),
+                'openstack flavor unset --property %s %s' % (spec, name)))
+    parsed = storage_request.parse_request(specs)
+    if not parsed.tagged:
+        return found
+    tagged.append(name)
+    if parsed.error:
+        found.append(Finding(
+            ERROR, "flavor '%s'" % name,
+            '%s: the scheduler places it nowhere' % parsed.error,
+            'openstack flavor set --property %s=local %s'
+            % (storage_request.STORAGE_SPEC, name)))
+        return found
+    if storage.NVME in parsed.tiers:
+        aliases = [part.split(':')[0].strip() for part in
+                   specs.get('pci_passthrough:alias', '').split(',')
+                   if part.strip()]
+        if not set(aliases) & settings.nvme_aliases:
+            alias = sorted(settings.nvme_aliases)[0] \
+                if settings.nvme_aliases else 'nvme'
+            found.append(Finding(
+                WARNING, "flavor '%s'" % name,
+                'accepts the nvme tier but requests no NVMe device '
+                '(pci_passthrough:alias): on an NVMe host its guest gets '
+                'no drive',
+                'openstack flavor set --property pci_passthrough:alias=%s:1 '
+                '%s' % (alias, name)))
+    if not passing_hosts(specs):
+        found.append(Finding(
+            ERROR, "flavor '%s'" % name,
+            'no host offers any of its tiers (%s): every boot fails with '
+            'NoValidHost' % ','.join(t for t in storage.TIERS
+                                     if t in parsed.tiers),
+            'publish suitable hosts: aerospike-filters sync on an lvm or '
+            'raw compute, or openstack aggregate add host %slvm <host>'
+            % sync_plan.PREFIX))
+    return found

@@ -1,0 +1,34 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""OpenStackClient plugin: ``openstack aerospike explain|doctor|...``.
+
+Registered under ``openstack.cli.extension`` when python-openstackclient is
+installed; the commands are this package's cliff commands, listed under
+``openstack.aerospike.v1``. Inside ``openstack`` they use the client's own
+authenticated connection unless ``--os-cloud`` is given to the subcommand.
+"""
+
+DEFAULT_API_VERSION = '1'
+API_VERSION_OPTION = 'os_aerospike_api_version'
+API_NAME = 'aerospike'
+API_VERSIONS = ('1',)
+
+
+def make_client(instance):
+    """The openstacksdk connection OpenStackClient already holds."""
+    return instance.sdk_connection
+
+
+def build_option_parser(parser):
+    """No global options of its own."""
+    return parser
