@@ -168,6 +168,56 @@ def measure(n_hosts, n_aggs, repeat):
     return times
 
 
+def memory(n_hosts, requests=10000):
+    """Heap growth over many requests, and peak memory per host.
+
+    Returns (bytes retained by the first and by the second half of
+    ``requests`` requests after a warm-up: growth shows as a second half as
+    large as the first; peak bytes allocated during one tagged request, per
+    host).
+    """
+    import gc
+    import tracemalloc
+
+    from nova.scheduler import weights
+
+    from aerospike_filters.scheduler import filter as storage_filter
+    from aerospike_filters.scheduler import replay
+    from aerospike_filters.scheduler import weigher as storage_weigher
+
+    data = cloud(n_hosts, 20)
+    replay.use_pci_aliases(data['pci_aliases'])
+    hosts = replay.host_states(data)
+    specs = [replay.request_spec(s) for s in (
+        {'aerospike:storage': 'local'}, {}, {'aerospike:storage': 'lvm'},
+        {'aerospike:storage': 'nvme', 'pci_passthrough:alias': 'nvme:1'})]
+    filt = storage_filter.AerospikeStorageFilter()
+    weigher = storage_weigher.AerospikeStorageWeigher()
+    handler = weights.HostWeightHandler()
+
+    def burst(count):
+        for i in range(count):
+            spec = specs[i % len(specs)]
+            handler.get_weighed_objects(
+                [weigher], filt.filter_all(hosts, spec), spec)
+
+    tracemalloc.start()
+    burst(200)
+    gc.collect()
+    marks = [tracemalloc.get_traced_memory()[0]]
+    for _ in range(2):
+        burst(requests // 2)
+        gc.collect()
+        marks.append(tracemalloc.get_traced_memory()[0])
+    retained = (marks[1] - marks[0], marks[2] - marks[1])
+    tracemalloc.reset_peak()
+    start = tracemalloc.get_traced_memory()[0]
+    filt.filter_all(hosts, specs[0])
+    peak = tracemalloc.get_traced_memory()[1] - start
+    tracemalloc.stop()
+    return retained, peak / float(n_hosts)
+
+
 def report(results):
     print('%-34s' % 'ms per request' + ''.join(
         '%12s' % ('%d hosts' % n) for n in results))
@@ -218,6 +268,8 @@ def main(argv=None):
                         default=[1000, 10000, 50000])
     parser.add_argument('--aggregates', type=int, default=50)
     parser.add_argument('--repeat', type=int, default=5)
+    parser.add_argument('--memory-hosts', type=int, default=1000,
+                        help='hosts for the memory check (0 skips it)')
     args = parser.parse_args(argv)
     nova_setup.load_config([])
     results = {}
@@ -225,6 +277,15 @@ def main(argv=None):
         print('measuring %d hosts...' % n, file=sys.stderr)
         results[n] = measure(n, args.aggregates, args.repeat)
     report(results)
+    if args.memory_hosts:
+        retained, per_host = memory(args.memory_hosts)
+        print('  no memory growth across 10,000 requests (%d hosts): '
+              '%+d bytes retained by the first 5,000, %+d by the next '
+              '5,000  %s'
+              % (args.memory_hosts, retained[0], retained[1],
+                 'MET' if retained[1] < 16 * 1024 else 'MISSED'))
+        print('  peak memory of one tagged filter call: %.0f bytes per host'
+              % per_host)
 
 
 if __name__ == '__main__':
