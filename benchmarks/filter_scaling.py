@@ -262,11 +262,50 @@ def report(results):
              else 'MISSED'))
 
 
+PLOTTED = (('filter tagged-local', 'AerospikeStorageFilter, tagged', '-o'),
+           ('filter untagged', 'AerospikeStorageFilter, untagged', '-s'),
+           ('AggregateInstanceExtraSpecsFilter',
+            'AggregateInstanceExtraSpecsFilter', '--^'),
+           ('AllHostsFilter', 'AllHostsFilter', '--v'),
+           ('weigher tagged (own share)', 'AerospikeStorageWeigher', '-D'),
+           ('RAMWeigher (own share)', 'RAMWeigher', '--D'),
+           ('bare loop reading aggregates', 'loop reading aggregates', ':x'))
+
+
+def plot(results, path):
+    """Draw ms per request against host count, log-log."""
+    import matplotlib
+    matplotlib.use('Agg')
+    from matplotlib import pyplot
+
+    counts = sorted(results)
+    figure, axes = pyplot.subplots(figsize=(8, 5), dpi=100)
+    for key, label, style in PLOTTED:
+        axes.plot(counts, [results[n][key] for n in counts], style,
+                  label=label)
+    axes.set_xscale('log')
+    axes.set_yscale('log')
+    axes.set_xlabel('hosts')
+    axes.set_ylabel('ms per request (best of runs)')
+    axes.set_title('Cost per scheduling request (filters: as the handler '
+                   'calls them)')
+    axes.grid(True, which='both', alpha=0.3)
+    axes.legend(fontsize='small')
+    figure.tight_layout()
+    figure.savefig(path)
+    print('plot written to %s' % path)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--hosts', type=int, nargs='+',
                         default=[1000, 10000, 50000])
-    parser.add_argument('--aggregates', type=int, default=50)
+    parser.add_argument('--aggregates', type=int, default=None,
+                        help='aggregates per cloud (default: one per 200 '
+                             'hosts, 10 to 500)')
+    parser.add_argument('--plot', metavar='PNG',
+                        help='also draw the scaling curve (needs '
+                             'matplotlib)')
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--memory-hosts', type=int, default=1000,
                         help='hosts for the memory check (0 skips it)')
@@ -274,9 +313,13 @@ def main(argv=None):
     nova_setup.load_config([])
     results = {}
     for n in args.hosts:
-        print('measuring %d hosts...' % n, file=sys.stderr)
-        results[n] = measure(n, args.aggregates, args.repeat)
+        aggregates = args.aggregates or min(500, max(10, n // 200))
+        print('measuring %d hosts in %d aggregates...' % (n, aggregates),
+              file=sys.stderr)
+        results[n] = measure(n, aggregates, args.repeat)
     report(results)
+    if args.plot:
+        plot(results, args.plot)
     if args.memory_hosts:
         retained, per_host = memory(args.memory_hosts)
         print('  no memory growth across 10,000 requests (%d hosts): '

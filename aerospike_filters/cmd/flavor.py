@@ -50,6 +50,31 @@ def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme'):
     return specs
 
 
+#: From this compute API microversion on, nova-api validates extra specs
+#: (through this plugin's validators, where installed).
+VALIDATING_MICROVERSION = '2.86'
+
+
+def set_validated_extra_specs(conn, flavor_id, specs):
+    """Set extra specs at a microversion where nova-api validates them.
+
+    openstacksdk's own call uses an older microversion, at which nova
+    accepts anything; a refusal becomes a UserError with nova's message.
+    """
+    response = conn.compute.post(
+        '/flavors/%s/os-extra_specs' % flavor_id,
+        json={'extra_specs': specs},
+        microversion=VALIDATING_MICROVERSION, raise_exc=False)
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+            message = next(iter(body.values()))['message']
+        except Exception:
+            message = response.text[:200]
+        raise main.UserError('nova-api refused the extra specs (HTTP %d): %s'
+                             % (response.status_code, message))
+
+
 class CreateFlavor(show.ShowOne):
     """Create a flavor tagged for Aerospike, with consistent extra specs."""
 
@@ -97,7 +122,7 @@ class CreateFlavor(show.ShowOne):
                 attrs['id'] = args.flavor_id
             flavor = conn.compute.create_flavor(**attrs)
             try:
-                conn.compute.create_flavor_extra_specs(flavor, specs)
+                set_validated_extra_specs(conn, flavor.id, specs)
             except Exception:
                 # No half-made Aerospike flavor without its tag.
                 conn.compute.delete_flavor(flavor, ignore_missing=True)

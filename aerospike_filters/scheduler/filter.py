@@ -119,8 +119,8 @@ def is_rebuild(spec_obj):
 
     nova marks a rebuild with the scheduler hint ``_nova_check_type`` and
     forces the instance's host. The hint alone proves nothing: scheduler
-    hints come from tenants, and a tenant passing it on a create must not
-    skip this filter.
+    hints come from tenants (nova 34 drops this one from a create, but the
+    filter does not depend on that).
     """
     return bool(scheduler_utils.request_is_rebuild(spec_obj) and
                 spec_obj.obj_attr_is_set('force_hosts') and

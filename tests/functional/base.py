@@ -1,0 +1,228 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""One place that starts an in-process cloud with the plugin enabled.
+
+:class:`CloudTestCase` runs nova's real API (wsgi-intercepted), conductor,
+scheduler and placement in the test process, with a sqlite database and
+RPC over the fake transport, exactly as nova's own functional tests do
+(``nova.tests.functional.integrated_helpers``). Compute services use the
+fake virt driver, with NVMe drives where asked.
+
+Usage::
+
+    class TestX(base.CloudTestCase):
+        def test_y(self):
+            self.start_cloud({'lvm-1': 'lvm', 'qcow2-1': 'qcow2',
+                              'nvme-1': (None, 2)})
+            flavor = self.flavor('aerospike.local', 'local')
+            server = self.boot(flavor)
+            self.assertEqual('lvm-1', self.host_of(server))
+
+A layout maps host names to a backend (the host joins the aggregate
+``aerospike-backend-<backend>`` with ``ephemeral_backend=<backend>``, made
+through the compute API), to None (no backend published), or to
+``(backend, nvme drives)``. Class attributes choose the scheduler's
+configuration: ``PLUGIN`` (enable the filter and weigher),
+``ISOLATE`` (``isolate_dedicated_hosts``), ``WEIGHT_MULTIPLIER``.
+"""
+
+import os
+import sys
+
+from nova import test
+from nova.tests import fixtures as nova_fixtures
+from nova.tests.functional import fixtures as func_fixtures
+from nova.tests.functional import integrated_helpers
+from oslo_serialization import jsonutils
+
+from aerospike_filters import conf  # noqa: F401  (registers the options)
+from tests.functional import fake_driver
+
+NOVA_FILTERS = ['ComputeFilter', 'ComputeCapabilitiesFilter',
+                'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+                'ServerGroupAffinityFilter', 'PciPassthroughFilter']
+NVME_ALIAS = {'name': 'nvme', 'vendor_id': fake_driver.NVME_VENDOR,
+              'product_id': fake_driver.NVME_PRODUCT,
+              'device_type': 'type-PCI'}
+AGGREGATE_PREFIX = 'aerospike-backend-'
+
+
+def api_paste_config():
+    """nova's api-paste.ini as pip installs it: <prefix>/etc/nova/."""
+    for prefix in (sys.prefix, sys.base_prefix):
+        path = os.path.join(prefix, 'etc', 'nova', 'api-paste.ini')
+        if os.path.exists(path):
+            return path
+    raise RuntimeError('nova api-paste.ini not found under %s/etc/nova'
+                       % sys.prefix)
+
+
+class CloudTestCase(test.TestCase, integrated_helpers.InstanceHelperMixin):
+    """An in-process nova with the Aerospike filter and weigher."""
+
+    PLUGIN = True
+    ISOLATE = False
+    WEIGHT_MULTIPLIER = 10.0
+    MICROVERSION = 'latest'
+    COMPUTE_DRIVER = fake_driver.NAME + '.NvmeFakeDriver'
+
+    def setUp(self):
+        fake_driver.register()
+        self.flags(compute_driver=self.COMPUTE_DRIVER)
+        self.flags(api_paste_config=api_paste_config(), group='wsgi')
+        super().setUp()
+        self.configure_scheduler()
+        self.flags(device_spec=[jsonutils.dumps(
+            {'vendor_id': fake_driver.NVME_VENDOR,
+             'product_id': fake_driver.NVME_PRODUCT})],
+            alias=[jsonutils.dumps(NVME_ALIAS)], group='pci')
+        from nova.pci import request as pci_request
+        pci_request.get_alias_from_config.cache_clear()
+        self.addCleanup(pci_request.get_alias_from_config.cache_clear)
+        self.addCleanup(fake_driver.NVME_DRIVES.clear)
+
+        self.policy = self.useFixture(nova_fixtures.RealPolicyFixture())
+        self.neutron = self.useFixture(nova_fixtures.NeutronFixture(self))
+        self.glance = self.useFixture(nova_fixtures.GlanceFixture(self))
+        self.useFixture(nova_fixtures.CinderFixture(self))
+        self.placement_fixture = self.useFixture(
+            func_fixtures.PlacementFixture())
+        self.placement = self.placement_fixture.api
+        self.useFixture(nova_fixtures.AllServicesCurrent())
+        self.notifier = self.useFixture(
+            nova_fixtures.NotificationFixture(self))
+        self.api_fixture = self.useFixture(nova_fixtures.OSAPIFixture(
+            api_version='v2.1'))
+        self.admin_api = self.api_fixture.admin_api
+        self.admin_api.microversion = self.MICROVERSION
+        #: A tenant (non-admin) client.
+        self.tenant_api = self.api_fixture.api
+        self.tenant_api.microversion = self.MICROVERSION
+        self.api = self.admin_api
+        self.start_service('conductor')
+        self.scheduler_service = self.start_service('scheduler')
+        self.aggregates = {}
+
+    def configure_scheduler(self):
+        filters = NOVA_FILTERS + (['AerospikeStorageFilter']
+                                  if self.PLUGIN else [])
+        weighers = ['nova.scheduler.weights.all_weighers'] + (
+            ['aerospike_filters.all_weighers'] if self.PLUGIN else [])
+        self.flags(available_filters=['nova.scheduler.filters.all_filters',
+                                      'aerospike_filters.all_filters'],
+                   enabled_filters=filters, weight_classes=weighers,
+                   group='filter_scheduler')
+        self.flags(isolate_dedicated_hosts=self.ISOLATE,
+                   storage_weight_multiplier=self.WEIGHT_MULTIPLIER,
+                   group='aerospike_filters')
+
+    # The cloud
+
+    def start_cloud(self, layout):
+        """Start one compute per host of the layout and publish backends."""
+        for host, offer in layout.items():
+            backend, drives = offer if isinstance(offer, tuple) else (
+                offer, 0)
+            if drives:
+                fake_driver.NVME_DRIVES[host] = drives
+            self._start_compute(host)
+            if backend is not None:
+                self.add_to_aggregate(AGGREGATE_PREFIX + backend, host,
+                                      {'ephemeral_backend': backend})
+
+    def aggregate(self, name, metadata=None):
+        """The id of aggregate ``name``, created (with metadata) if new."""
+        if name not in self.aggregates:
+            self.aggregates[name] = self._create_aggregate(name)
+        if metadata:
+            self.admin_api.post_aggregate_action(
+                self.aggregates[name],
+                {'set_metadata': {'metadata': metadata}})
+        return self.aggregates[name]
+
+    def add_to_aggregate(self, name, host, metadata=None):
+        self.admin_api.add_host_to_aggregate(
+            self.aggregate(name, metadata), host)
+
+    def set_service(self, host, enabled):
+        service = self.admin_api.get_services(
+            binary='nova-compute', host=host)[0]
+        self.admin_api.put_service(
+            service['id'], {'status': 'enabled' if enabled else 'disabled'})
+
+    def sdk(self, roles=('admin',), user='admin'):
+        """An openstacksdk Connection to this in-process cloud.
+
+        Requests go through keystoneauth and requests to the
+        wsgi-intercepted nova-api and placement, as the admin tooling's
+        would to a real cloud; only Keystone is replaced, by the headers
+        nova's and placement's test pipelines read instead of a token.
+        """
+        from keystoneauth1 import noauth
+        from keystoneauth1 import session as ks_session
+        import openstack.connection
+        session = ks_session.Session(
+            auth=noauth.NoAuth(), additional_headers={
+                'X-Auth-User': user,
+                'X-Auth-Project-Id': self.api_fixture.project_id,
+                'X-Roles': ','.join(roles), 'X-Auth-Token': 'admin'})
+        return openstack.connection.Connection(
+            session=session,
+            compute_endpoint_override=self.admin_api.base_url,
+            placement_endpoint_override=self.placement_fixture.endpoint,
+            compute_api_version='2', placement_api_version='1')
+
+    # Flavors and servers
+
+    def flavor(self, name, storage=None, nvme=None, memory_mb=512, vcpu=1,
+               extra_specs=None):
+        """Create a flavor; ``storage`` sets aerospike:storage."""
+        specs = dict(extra_specs or {})
+        if storage is not None:
+            specs['aerospike:storage'] = storage
+        if nvme:
+            specs['pci_passthrough:alias'] = 'nvme:%d' % nvme
+        return self._create_flavor(name=name, memory_mb=memory_mb,
+                                   vcpu=vcpu, disk=1, ephemeral=0,
+                                   extra_spec=specs or None)
+
+    def boot(self, flavor_id, expected='ACTIVE', count=1, hints=None,
+             api=None):
+        """Create ``count`` servers of a flavor; wait for ``expected``.
+
+        Returns the server (or, with count > 1, the list of servers).
+        """
+        body = self._build_server(flavor_id=flavor_id, networks='none')
+        request = {'server': body}
+        if count > 1:
+            body['min_count'] = body['max_count'] = count
+            body['return_reservation_id'] = True
+        if hints:
+            request['os:scheduler_hints'] = hints
+        api = api or self.api
+        created = api.post_server(request)
+        if count == 1:
+            return self._wait_for_state_change(created, expected)
+        servers = self.admin_api.get_servers(search_opts={
+            'reservation_id': created['reservation_id']})
+        return [self._wait_for_state_change(server, expected)
+                for server in servers]
+
+    def host_of(self, server):
+        server = self.admin_api.get_server(server['id'])
+        return server['OS-EXT-SRV-ATTR:host']
+
+    def assertNoValidHost(self, server):
+        server = self.admin_api.get_server(server['id'])
+        self.assertEqual('ERROR', server['status'])
+        self.assertIn('No valid host', server['fault']['message'])
