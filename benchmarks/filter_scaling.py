@@ -263,7 +263,8 @@ def report(results):
 
 
 PLOTTED = (('filter tagged-local', 'AerospikeStorageFilter, tagged', '-o'),
-           ('filter untagged', 'AerospikeStorageFilter, untagged', '-s'),
+           ('filter untagged, no copy',
+            'AerospikeStorageFilter, untagged (own cost)', '-s'),
            ('AggregateInstanceExtraSpecsFilter',
             'AggregateInstanceExtraSpecsFilter', '--^'),
            ('AllHostsFilter', 'AllHostsFilter', '--v'),
@@ -306,6 +307,8 @@ def main(argv=None):
     parser.add_argument('--plot', metavar='PNG',
                         help='also draw the scaling curve (needs '
                              'matplotlib)')
+    parser.add_argument('--json', metavar='FILE',
+                        help='also write the raw timings as JSON')
     parser.add_argument('--repeat', type=int, default=5)
     parser.add_argument('--memory-hosts', type=int, default=1000,
                         help='hosts for the memory check (0 skips it)')
@@ -318,6 +321,10 @@ def main(argv=None):
               file=sys.stderr)
         results[n] = measure(n, aggregates, args.repeat)
     report(results)
+    if args.json:
+        import json
+        with open(args.json, 'w') as out:
+            json.dump(results, out, indent=1, sort_keys=True)
     if args.plot:
         plot(results, args.plot)
     if args.memory_hosts:

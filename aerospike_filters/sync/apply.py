@@ -127,7 +127,14 @@ class Publisher:
             if dry_run or not actions:
                 break
             for step in actions:
-                self._apply(step, host, backend)
+                try:
+                    self._apply(step, host, backend)
+                except SyncError:
+                    raise
+                except Exception as exc:
+                    raise SyncError('%s (%s) failed: %s; run sync again'
+                                    % (step.command, step.action,
+                                       short_error(exc))) from exc
                 done.append(step)
             steps = self.plan(host, backend)
         else:

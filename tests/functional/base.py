@@ -67,7 +67,8 @@ def api_paste_config():
                        % sys.prefix)
 
 
-class CloudTestCase(test.TestCase, integrated_helpers.InstanceHelperMixin):
+class CloudTestCase(test.TestCase,
+                    integrated_helpers.PlacementInstanceHelperMixin):
     """An in-process nova with the Aerospike filter and weigher."""
 
     PLUGIN = True
