@@ -19,6 +19,7 @@ from cliff import show
 
 from aerospike_filters.cmd import cloud
 from aerospike_filters.cmd import main
+from aerospike_filters.cmd import probe
 from aerospike_filters.sync import plan as sync_plan
 
 
@@ -45,6 +46,9 @@ def read_report(path):
 class Sync(show.ShowOne):
     """Put this host in the aggregate of its ephemeral backend, and only it.
 
+    The backend comes from a probe report (--report), is given (--backend),
+    or, by default, is probed on this host now (--nova-conf, --root).
+
     The host leaves every other aerospike-backend-* aggregate first, then
     joins aerospike-backend-<backend> (created with metadata
     ephemeral_backend=<backend> when missing). Idempotent; needs admin
@@ -53,13 +57,14 @@ class Sync(show.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        source = parser.add_mutually_exclusive_group(required=True)
+        source = parser.add_mutually_exclusive_group()
         source.add_argument(
             '--report', metavar='FILE',
             help="the probe's JSON report ('-' reads standard input)")
         source.add_argument(
             '--backend', metavar='BACKEND',
             help='publish this backend instead of a probe report')
+        probe.add_arguments(parser)
         parser.add_argument('--host', help='compute host name (default: the '
                             "report's host)")
         cloud.add_argument(parser)
@@ -77,10 +82,15 @@ class Sync(show.ShowOne):
             report = read_report(args.report)
             host = args.host or report['host']
             backend = report.get('ephemeral_backend')
-        else:
+        elif args.backend:
             host, backend = args.host, args.backend
             if not host:
                 raise main.UserError('--backend needs --host')
+        else:
+            # No report given: probe this host now.
+            report = probe.run_probe(args, args.host)
+            host = args.host or report['host']
+            backend = report['ephemeral_backend']
         if backend is not None:
             try:
                 backend = sync_plan.canonical_backend(backend)

@@ -1,0 +1,121 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""nova.conf as the probe needs it: the few options that decide storage.
+
+Parsed with oslo.config's own INI parser (multi-valued options such as
+``[pci] device_spec`` keep every line), files of a ``nova.conf.d``
+directory read after nova.conf in name order, later values winning, as
+nova reads ``--config-dir``.
+"""
+
+import glob
+import os
+
+from oslo_config import cfg
+from oslo_utils import strutils
+
+from aerospike_filters.probe import rootfs
+
+DEFAULT_STATE_PATH = '/var/lib/nova'
+
+
+class NovaConfError(ValueError):
+    """nova.conf cannot be read or holds an unusable value."""
+
+
+class NovaConf:
+    """The storage-related settings of one compute's nova.conf."""
+
+    def __init__(self, sections, files):
+        self._sections = sections
+        self.files = files
+
+    def get(self, section, key, default=None):
+        values = self._sections.get(section, {}).get(key)
+        return values[-1].strip() if values else default
+
+    def get_all(self, section, key):
+        return list(self._sections.get(section, {}).get(key, []))
+
+    @property
+    def images_type(self):
+        return self.get('libvirt', 'images_type', 'default').lower()
+
+    @property
+    def use_cow_images(self):
+        value = self.get('DEFAULT', 'use_cow_images', 'true')
+        try:
+            return strutils.bool_from_string(value, strict=True)
+        except ValueError:
+            raise NovaConfError('%s: [DEFAULT] use_cow_images = %r is not '
+                                'a boolean' % (self.files[-1], value))
+
+    @property
+    def instances_path(self):
+        state = self.get('DEFAULT', 'state_path', DEFAULT_STATE_PATH)
+        path = self.get('DEFAULT', 'instances_path', '$state_path/instances')
+        return path.replace('${state_path}', state).replace(
+            '$state_path', state)
+
+    @property
+    def host(self):
+        return self.get('DEFAULT', 'host')
+
+    @property
+    def device_specs(self):
+        """``[pci] device_spec`` (and the older passthrough_whitelist)."""
+        return (self.get_all('pci', 'device_spec') +
+                self.get_all('pci', 'passthrough_whitelist'))
+
+
+def load(root, path, conf_dir=None):
+    """Read nova.conf (and conf_dir/*.conf) as seen under ``root``.
+
+    :raises NovaConfError: naming the file and the problem.
+    """
+    sections = {}
+    files = [path]
+    if conf_dir:
+        real_dir = rootfs.on_disk(root, rootfs.resolve(root, conf_dir))
+        if os.path.isdir(real_dir):
+            files += [os.path.join(conf_dir, os.path.basename(f))
+                      for f in sorted(glob.glob(os.path.join(real_dir,
+                                                             '*.conf')))]
+    for name in files:
+        try:
+            real = rootfs.on_disk(root, rootfs.resolve(root, name))
+            if os.path.isdir(real):
+                raise NovaConfError('%s: is a directory, not a nova.conf'
+                                    % name)
+            with open(real, encoding='utf-8'):
+                pass
+            parsed = {}
+            cfg.ConfigParser(real, parsed).parse()
+        except NovaConfError:
+            raise
+        except rootfs.RootError as exc:
+            raise NovaConfError('%s: %s' % (name, exc))
+        except OSError as exc:
+            raise NovaConfError('%s: cannot read: %s'
+                                % (name, exc.strerror or exc))
+        except cfg.ParseError as exc:
+            raise NovaConfError('%s: not an INI file: %s'
+                                % (name, str(exc).splitlines()[0]))
+        for section, values in parsed.items():
+            target = sections.setdefault(section, {})
+            for key, value in values.items():
+                if key in ('device_spec', 'passthrough_whitelist'):
+                    target.setdefault(key, []).extend(value)
+                else:
+                    target[key] = value
+    return NovaConf(sections, files)

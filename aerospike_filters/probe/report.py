@@ -1,0 +1,168 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The probe's decision: the effective ephemeral backend of this host.
+
+Inputs are nova.conf (images_type, use_cow_images, instances_path, the
+volume group or RBD pool, ``[pci] device_spec``), the mount holding the
+instances directory, the NOCOW attribute of that directory on
+copy-on-write filesystems, and the NVMe controllers in sysfs. The output
+names a backend of :mod:`aerospike_filters.storage` and says why.
+"""
+
+import array
+import fcntl
+import os
+import socket
+
+from aerospike_filters.probe import mounts
+from aerospike_filters.probe import novaconf
+from aerospike_filters.probe import pci
+from aerospike_filters.probe import rootfs
+
+#: ``FS_IOC_GETFLAGS`` and ``FS_NOCOW_FL`` from linux/fs.h.
+FS_IOC_GETFLAGS = 0x80086601
+FS_NOCOW_FL = 0x00800000
+IMAGES_TYPES = ('default', 'raw', 'flat', 'qcow2', 'lvm', 'rbd', 'ploop')
+
+
+class ProbeError(ValueError):
+    """The probe cannot decide; the message names the file and the fault."""
+
+
+def has_nocow(path):
+    """Whether ``path`` carries the NOCOW attribute (``chattr +C``).
+
+    The one seam of the probe: tests replace it, since no btrfs exists
+    where they run. Unknown (ioctl unsupported) counts as copy-on-write.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        flags = array.array('l', [0])
+        fcntl.ioctl(fd, FS_IOC_GETFLAGS, flags, True)
+        return bool(flags[0] & FS_NOCOW_FL)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def probe(root='/', nova_conf='/etc/nova/nova.conf',
+          nova_conf_dir='/etc/nova/nova.conf.d', host=None,
+          nocow=has_nocow):
+    """The report dict: host, ephemeral_backend, nvme_devices, reasons.
+
+    :raises ProbeError: naming the file and what is wrong with it.
+    """
+    try:
+        return _probe(root, nova_conf, nova_conf_dir, host, nocow)
+    except (novaconf.NovaConfError, rootfs.RootError,
+            mounts.MountError, pci.DeviceSpecError) as exc:
+        raise ProbeError(str(exc))
+
+
+def _probe(root, nova_conf, nova_conf_dir, host, nocow):
+    conf = novaconf.load(root, nova_conf, nova_conf_dir)
+    reasons = []
+    images_type = conf.images_type
+    if images_type not in IMAGES_TYPES:
+        raise ProbeError('%s: [libvirt] images_type = %r is not one of %s'
+                         % (conf.files[-1], images_type,
+                            ', '.join(IMAGES_TYPES)))
+    if images_type == 'default':
+        images_type = 'qcow2' if conf.use_cow_images else 'raw'
+        reasons.append('[libvirt] images_type is default and [DEFAULT] '
+                       'use_cow_images is %s: %s images'
+                       % (str(conf.use_cow_images).lower(), images_type))
+    else:
+        reasons.append('[libvirt] images_type = %s' % images_type)
+    backend = _backend(root, conf, images_type, reasons, nocow)
+    try:
+        specs = pci.parse_specs(conf.device_specs)
+    except pci.DeviceSpecError as exc:
+        raise ProbeError('%s: %s' % (conf.files[-1], exc))
+    devices = pci.nvme_devices(root, specs)
+    for device in devices:
+        reasons.append(_device_reason(device))
+    return {
+        'host': conf.host or host or socket.gethostname(),
+        'ephemeral_backend': backend,
+        'nvme_devices': [{'address': d.address,
+                          'vendor_product': '%s:%s' % (d.vendor_id,
+                                                       d.product_id),
+                          'driver': d.driver,
+                          'vfio': d.driver == 'vfio-pci',
+                          'passthrough': d.passthrough}
+                         for d in devices if d.passthrough],
+        'reasons': reasons,
+    }
+
+
+def _backend(root, conf, images_type, reasons, nocow):
+    if images_type == 'lvm':
+        group = conf.get('libvirt', 'images_volume_group')
+        reasons.append('ephemeral disks are LVM logical volumes in volume '
+                       'group %s' % (group or '(unset: nova will fail to '
+                                     'start instances)'))
+        return 'lvm'
+    if images_type == 'rbd':
+        reasons.append('ephemeral disks are Ceph RBD images in pool %s: '
+                       'network storage' % conf.get(
+                           'libvirt', 'images_rbd_pool', 'rbd'))
+        return 'rbd'
+    if images_type == 'ploop':
+        reasons.append('ploop images are copy-on-write')
+        return 'ploop'
+    # raw/flat/qcow2: files in instances_path, judged by their filesystem.
+    try:
+        path = rootfs.resolve(root, conf.instances_path)
+        mount = mounts.mount_of(mounts.load(root), path)
+    except (rootfs.RootError, mounts.MountError) as exc:
+        raise ProbeError(str(exc))
+    if mount is None:
+        raise ProbeError('%s: no mount holds %s'
+                         % (mounts.MOUNTINFO, path))
+    where = '%s (instances_path %s) is on %s, a %s filesystem' % (
+        path, conf.instances_path, mount.point, mount.fstype)
+    network = mounts.NETWORK_FILESYSTEMS.get(mount.fstype)
+    if network is None and mounts.is_fuse_network(mount.fstype):
+        network = 'nfs'
+    if network is not None:
+        reasons.append(where + ' over the network (%s)' % mount.source)
+        return network
+    if images_type == 'qcow2':
+        reasons.append(where + '; qcow2 images are copy-on-write')
+        return 'qcow2'
+    if mount.fstype in mounts.COPY_ON_WRITE_FILESYSTEMS:
+        if nocow(rootfs.on_disk(root, path)):
+            reasons.append(where + ' with NOCOW set on the directory: raw '
+                           'files without copy-on-write')
+            return 'raw'
+        reasons.append(where + ' and the directory lacks NOCOW (chattr +C): '
+                       'raw files are copy-on-write')
+        return 'raw_cow'
+    reasons.append(where + ': raw files on local storage')
+    return 'raw'
+
+
+def _device_reason(device):
+    name = 'NVMe controller %s (%s:%s, driver %s)' % (
+        device.address, device.vendor_id, device.product_id,
+        device.driver or 'none')
+    if device.passthrough:
+        return name + ' matches [pci] device_spec: available for ' \
+            'passthrough' + ('' if device.driver == 'vfio-pci' else
+                             ' (not yet bound to vfio-pci)')
+    return name + ' is not in [pci] device_spec: a disk of the host itself'
