@@ -19,6 +19,7 @@ names the object and the exact command that fixes it.
 """
 
 import collections
+import json
 
 from aerospike_filters import host_facts
 from aerospike_filters import request as storage_request
@@ -140,13 +141,14 @@ def check_nvme_config(conf, settings, data):
             'would not check the devices it passes through'
             % ', '.join(nvme_flavors),
             _set('enabled_filters', enabled + ['PciPassthroughFilter'])))
-    from nova.pci import request as pci_request
-    try:
-        defined = set(pci_request.get_alias_from_config())
-    except Exception as exc:
-        defined = set()
-        found.append(Finding(ERROR, '[pci] alias', 'invalid: %s' % exc,
-                             'correct [pci] alias in nova.conf'))
+    defined = set()
+    for line in conf.pci.alias:
+        try:
+            defined.add(json.loads(line)['name'])
+        except (ValueError, KeyError, TypeError) as exc:
+            found.append(Finding(ERROR, '[pci] alias',
+                                 'invalid entry %r: %s' % (line[:60], exc),
+                                 'correct [pci] alias in nova.conf'))
     if not defined & settings.nvme_aliases:
         found.append(Finding(
             ERROR, '[pci] alias',

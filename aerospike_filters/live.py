@@ -50,7 +50,7 @@ def pci_pools(conn, node_to_host):
     except Exception:
         return None
     by_uuid = {p['uuid']: p for p in providers}
-    pools = {}
+    counts = {}  # (host, vendor, product) -> free devices
     found = False
     for provider in providers:
         root = by_uuid.get(provider.get('root_provider_uuid'))
@@ -74,11 +74,17 @@ def pci_pools(conn, node_to_host):
                 )['usages']
             free = (inventory['total'] - inventory.get('reserved', 0) -
                     usages.get(rc, 0))
-            pools.setdefault(host, []).append({
-                'vendor_id': match.group(1).lower(),
-                'product_id': match.group(2).lower(),
-                'dev_type': 'type-PCI', 'count': max(free, 0)})
-    return pools if found else None
+            key = (host, match.group(1).lower(), match.group(2).lower())
+            counts[key] = counts.get(key, 0) + max(free, 0)
+    if not found:
+        return None
+    # nova makes one provider per device (or PF): one pool per product.
+    pools = {}
+    for (host, vendor, product), count in sorted(counts.items()):
+        pools.setdefault(host, []).append({
+            'vendor_id': vendor, 'product_id': product,
+            'dev_type': 'type-PCI', 'count': count})
+    return pools
 
 
 def snapshot(conn):

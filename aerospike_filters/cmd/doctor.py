@@ -13,6 +13,7 @@
 """``aerospike-filters doctor``: find misconfiguration, say how to fix it."""
 
 import logging
+import os
 
 from cliff import lister
 
@@ -20,6 +21,7 @@ from aerospike_filters.cmd import explain
 from aerospike_filters import diagnosis
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
+DEFAULT_CONF = '/etc/nova/nova.conf'
 _ORDER = {diagnosis.ERROR: 0, diagnosis.WARNING: 1, diagnosis.INFO: 2}
 
 
@@ -45,9 +47,19 @@ class Doctor(lister.Lister):
         data = None
         if not parsed_args.no_cloud:
             data = explain.load_cloud(parsed_args, self.app)[0]
+        if not parsed_args.config_file and os.path.exists(DEFAULT_CONF):
+            parsed_args.config_file = [DEFAULT_CONF]
         replay = explain.prepare_nova(parsed_args, data or {})
         from aerospike_filters.cmd import nova_setup
-        findings, settings = diagnosis.check_scheduler_conf(nova_setup.CONF)
+        from aerospike_filters.scheduler import evaluation
+        if parsed_args.config_file:
+            conf = nova_setup.scheduler_conf(parsed_args.config_file)
+            findings, settings = diagnosis.check_scheduler_conf(conf)
+        else:
+            conf, settings = None, evaluation.read_settings()
+            findings = [diagnosis.Finding(
+                diagnosis.INFO, 'nova.conf', 'no nova.conf checked',
+                "pass the scheduler's nova.conf with --config-file")]
         findings += diagnosis.check_validators()
         if data is not None and settings is not None:
             # The filter's own warnings repeat findings listed below.
@@ -60,8 +72,8 @@ class Doctor(lister.Lister):
                 return [row.host for row in rows if row.passes]
 
             findings += diagnosis.check_cloud(data, settings, passing_hosts)
-            findings += diagnosis.check_nvme_config(nova_setup.CONF, settings,
-                                                    data)
+            if conf is not None:
+                findings += diagnosis.check_nvme_config(conf, settings, data)
         findings.sort(key=lambda f: _ORDER[f.severity])
         self.bad = any(f.severity != diagnosis.INFO for f in findings)
         if not findings:

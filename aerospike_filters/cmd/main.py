@@ -31,14 +31,14 @@ class UserError(Exception):
 
 class AerospikeFiltersApp(app.App):
 
-    def __init__(self):
+    def __init__(self, **kwargs):
         super().__init__(
             description='Explain and operate the Aerospike storage filter '
                         'and weigher of nova-scheduler.',
             version=_version(),
             command_manager=commandmanager.CommandManager(
                 'aerospike_filters.cli'),
-            deferred_help=True)
+            deferred_help=True, **kwargs)
         self._last_error = None
 
     def configure_logging(self):

@@ -10,36 +10,74 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Configuration for commands that run nova code outside nova's services."""
+"""nova.conf for commands that run nova code outside nova's services."""
 
 from oslo_config import cfg
 
 from aerospike_filters.cmd import main
+from aerospike_filters import conf as aerospike_conf
 
 CONF = cfg.CONF
-_loaded = []
+SCHEDULER_GROUPS = ('filter_scheduler', 'pci')
 
 
-def load_config(config_files=()):
-    """Parse nova.conf files into the global CONF, once per process.
+def scheduler_conf(paths):
+    """The scheduler's options read from nova.conf files, on their own.
 
-    Registers nova's options first, so that ``[pci] alias`` and the
-    plugin's own group are read as nova-scheduler reads them. A bad file or
-    value becomes a UserError naming it.
+    A separate ConfigOpts with nova's own definitions of the
+    ``[filter_scheduler]`` and ``[pci]`` options and this plugin's group:
+    defaults, types and multi-valued options behave as in nova-scheduler,
+    and the global CONF is left alone. A bad file or value is a UserError.
     """
-    if _loaded:
-        return
-    # nova.conf registers nova's own options ([pci] alias...) on CONF.
-    from aerospike_filters import conf  # noqa: F401
-    from aerospike_filters.scheduler import evaluation
-    import nova.conf  # noqa: F401
+    from nova.conf import opts as nova_opts
+    conf = cfg.ConfigOpts()
+    # Groups by name: an OptGroup object would share its state (overrides
+    # included) with the global CONF that registered it first.
+    for group, opts in nova_opts.list_opts():
+        name = getattr(group, 'name', group)
+        if name in SCHEDULER_GROUPS:
+            conf.register_opts(opts, group=name)
+    conf.register_opts(aerospike_conf.aerospike_opts,
+                       group=aerospike_conf.GROUP)
     args = []
-    for path in config_files:
+    for path in paths:
         args += ['--config-file', path]
     try:
-        cfg.CONF(args, project='nova', default_config_files=[],
-                 default_config_dirs=[])
-        evaluation.read_settings()
-    except (cfg.Error, evaluation.ConfigError) as exc:
+        conf(args, project='nova', default_config_files=[],
+             default_config_dirs=[])
+    except cfg.Error as exc:
         raise main.UserError(str(exc).splitlines()[0])
-    _loaded.append(True)
+    return conf
+
+
+def load_config(paths=()):
+    """Make nova's global CONF hold the scheduler's settings from ``paths``.
+
+    The filter and the weigher read the global CONF, as in nova-scheduler;
+    the values of ``[aerospike_filters]`` and ``[pci] alias`` found in the
+    files are applied to it as overrides. A bad value is a UserError naming
+    the option.
+    """
+    import nova.conf  # noqa: F401  (registers nova's options on CONF)
+    from nova.pci import request as pci_request
+
+    from aerospike_filters.scheduler import evaluation
+    if getattr(CONF, '_args', None) is None:
+        CONF([], project='nova', default_config_files=[],
+             default_config_dirs=[])
+    if paths:
+        loaded = scheduler_conf(paths)
+        try:
+            for opt in aerospike_conf.aerospike_opts:
+                CONF.set_override(
+                    opt.name, loaded[aerospike_conf.GROUP][opt.name],
+                    aerospike_conf.GROUP)
+            CONF.set_override('alias', loaded.pci.alias, 'pci')
+        except (cfg.Error, ValueError) as exc:
+            raise main.UserError('[%s] %s' % (aerospike_conf.GROUP,
+                                              str(exc).splitlines()[0]))
+        pci_request.get_alias_from_config.cache_clear()
+    try:
+        evaluation.read_settings()
+    except evaluation.ConfigError as exc:
+        raise main.UserError(str(exc))

@@ -1,0 +1,235 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The operator commands against the in-process cloud, via openstacksdk.
+
+Each command runs in this process as the console script runs it, with the
+openstacksdk connection handed over the way OpenStackClient hands over its
+own (``client_manager.sdk_connection``), so requests reach the real
+nova-api and placement through wsgi-intercept.
+"""
+
+import io
+import json
+import os
+import types
+
+import fixtures
+from oslo_serialization import jsonutils
+
+from aerospike_filters.cmd import main
+from tests.functional import base
+
+
+class CliTestCase(base.CloudTestCase):
+
+    def run_cli(self, *argv, connection=True):
+        """(exit status, stdout, stderr) of one command."""
+        out, err = io.StringIO(), io.StringIO()
+        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
+        if connection:
+            app.client_manager = types.SimpleNamespace(
+                sdk_connection=self.sdk())
+        status = app.run(list(argv))
+        return status, out.getvalue(), err.getvalue()
+
+    def json_of(self, *argv):
+        status, out, err = self.run_cli(*(argv + ('-f', 'json')))
+        self.assertEqual(0, status, err)
+        return json.loads(out)
+
+    def nova_conf(self, text):
+        path = os.path.join(self.useFixture(
+            fixtures.TempDir()).path, 'nova.conf')
+        with open(path, 'w') as stream:
+            stream.write(text)
+        return path
+
+
+GOOD_CONF = '''[filter_scheduler]
+available_filters = nova.scheduler.filters.all_filters
+available_filters = aerospike_filters.all_filters
+enabled_filters = ComputeFilter,PciPassthroughFilter,AerospikeStorageFilter
+weight_classes = nova.scheduler.weights.all_weighers,
+  aerospike_filters.all_weighers
+[pci]
+alias = %s
+''' % jsonutils.dumps(base.NVME_ALIAS)
+
+
+class TestSnapshotAndExplain(CliTestCase):
+
+    def setUp(self):
+        self.flags(report_in_placement=True, group='pci')
+        super().setUp()
+        self.start_cloud({'lvm-1': 'lvm', 'raw-1': 'raw', 'qcow2-1': 'qcow2',
+                          'rbd-1': 'rbd', 'nfs-1': 'nfs',
+                          'nvme-1': (None, 3), 'bare-1': None})
+        self.set_service('raw-1', enabled=False)
+
+    def test_snapshot_captures_hosts_aggregates_pci_and_flavors(self):
+        status, out, err = self.run_cli('snapshot')
+        self.assertEqual(0, status, err)
+        data = json.loads(out)
+        hosts = {h['host']: h for h in data['hosts']}
+        self.assertEqual(7, len(hosts))
+        self.assertTrue(hosts['raw-1']['disabled'])
+        self.assertFalse(hosts['lvm-1']['disabled'])
+        self.assertEqual([{'vendor_id': '144d', 'product_id': 'a80a',
+                           'dev_type': 'type-PCI', 'count': 3}],
+                         hosts['nvme-1']['pci_pools'])
+        backends = {a['name']: a['metadata']['ephemeral_backend']
+                    for a in data['aggregates']}
+        self.assertEqual('rbd', backends['aerospike-backend-rbd'])
+        self.assertIn('m1.small', [f['name'] for f in data['flavors']])
+        # The file explain reads back.
+        path = os.path.join(self.useFixture(
+            fixtures.TempDir()).path, 'cloud.json')
+        self.assertEqual(0, self.run_cli('snapshot', '-o', path)[0])
+        rows = self.json_of('explain', '--snapshot', path,
+                            '--config-file', self.nova_conf(GOOD_CONF))
+        self.assertEqual('nvme-1', rows[0]['Host'])
+
+    def test_explain_live_flavor_and_what_if(self):
+        flavor = self.flavor('aerospike.lvm', 'lvm')
+        conf = self.nova_conf(GOOD_CONF)
+        rows = self.json_of('explain', '--flavor', 'aerospike.lvm',
+                            '--config-file', conf)
+        verdicts = {r['Host']: (r['Verdict'], r['Service']) for r in rows}
+        self.assertEqual(('PASS', 'up'), verdicts['lvm-1'])
+        self.assertEqual(('REJECT', 'disabled'), verdicts['raw-1'])
+        self.assertEqual(['lvm-1'], [r['Host'] for r in rows
+                                     if r['Verdict'] == 'PASS'])
+        del flavor
+        # What if the flavor accepted every tier?
+        rows = self.json_of('explain', '--flavor', 'aerospike.lvm',
+                            '--extra-spec', 'aerospike:storage=local',
+                            '--config-file', conf)
+        self.assertEqual(['nvme-1', 'lvm-1', 'raw-1'],
+                         [r['Host'] for r in rows if r['Verdict'] == 'PASS'])
+        reasons = {r['Host']: r['Reason'] for r in rows}
+        self.assertIn('network-backed', reasons['nfs-1'])
+        self.assertIn('no ephemeral_backend', reasons['bare-1'])
+
+    def test_unknown_flavor(self):
+        status, out, err = self.run_cli('explain', '--flavor', 'nope')
+        self.assertEqual(2, status)
+        self.assertIn("no flavor named or with ID 'nope'", err)
+
+
+class TestDoctor(CliTestCase):
+
+    def test_broken_cloud_and_nova_conf(self):
+        self.start_cloud({'lvm-1': 'lvm', 'both-1': 'lvm', 'bare-1': None})
+        self.add_to_aggregate('aerospike-backend-qcow2', 'both-1',
+                              {'ephemeral_backend': 'qcow2'})
+        self.add_to_aggregate('reserved', 'bare-1',
+                              {'aerospike_dedicated': 'true'})
+        nvme = self.flavor('aerospike.nvme', 'nvme')
+        self.flavor('aerospike.raw', 'raw')
+        legacy = self.flavor('legacy')
+        self.admin_api.microversion = '2.85'  # before validation existed
+        self.admin_api.post_extra_spec(
+            legacy, {'extra_specs': {'aerospike:storage': 'ssd'}})
+        del nvme
+        conf = self.nova_conf('[filter_scheduler]\nenabled_filters = '
+                              'ComputeFilter\n')
+        status, out, err = self.run_cli('doctor', '--config-file', conf,
+                                        '-f', 'json')
+        self.assertEqual(1, status, err)
+        found = json.loads(out)
+        expect = {
+            ('[filter_scheduler] available_filters', 'error'): 'not available',
+            ('[filter_scheduler] enabled_filters', 'error'): 'not enabled',
+            ("host 'both-1'", 'error'): 'disagree',
+            ("host 'bare-1'", 'warning'): 'no aggregate',
+            ("flavor 'legacy'", 'error'): "'ssd'",
+            ("flavor 'aerospike.nvme'", 'warning'): 'pci_passthrough',
+            ("flavor 'aerospike.raw'", 'error'): 'NoValidHost',
+            ('[pci] alias', 'error'): 'no alias named nvme',
+        }
+        for (name, severity), fragment in expect.items():
+            matching = [f for f in found if f['Object'] == name and
+                        f['Severity'] == severity and
+                        fragment in f['Finding'] and f['Fix']]
+            self.assertTrue(matching, (name, fragment, found))
+        fixes = [f['Fix'] for f in found if f['Object'] == "flavor 'legacy'"]
+        self.assertIn('openstack flavor set --property '
+                      'aerospike:storage=local legacy', fixes)
+
+    def test_healthy_cloud_exits_zero(self):
+        self.start_cloud({'lvm-1': 'lvm', 'nvme-1': ('lvm', 1)})
+        self.flavor('aerospike.local', 'local', nvme=1)
+        status, out, err = self.run_cli(
+            'doctor', '--config-file', self.nova_conf(GOOD_CONF),
+            '-f', 'json')
+        self.assertEqual(0, status, out + err)
+
+
+class TestFlavorCreate(CliTestCase):
+
+    def test_creates_a_consistent_nvme_flavor(self):
+        data = self.json_of('flavor', 'create', 'aerospike.nvme2',
+                            '--storage', 'nvme,lvm', '--vcpus', '4',
+                            '--ram', '2048', '--disk', '10',
+                            '--nvme-devices', '2')
+        self.assertEqual({'aerospike:storage': 'nvme,lvm',
+                          'pci_passthrough:alias': 'nvme:2'},
+                         data['extra_specs'])
+        specs = self.admin_api.get_extra_specs(data['id'])
+        self.assertEqual(data['extra_specs'], specs)
+
+    def test_local_flavor_gets_one_nvme_device(self):
+        data = self.json_of('flavor', 'create', 'aerospike.any',
+                            '--storage', 'local', '--vcpus', '1',
+                            '--ram', '512')
+        self.assertEqual('nvme:1',
+                         data['extra_specs']['pci_passthrough:alias'])
+
+    def test_refuses_inconsistent_combinations(self):
+        for args, fragment in (
+                (('--storage', 'lvm', '--nvme-devices', '2'), 'accepts nvme'),
+                (('--storage', 'ssd'), "'ssd'"),
+                (('--storage', 'nvme', '--nvme-devices', '0'), '1 or more')):
+            status, out, err = self.run_cli(
+                'flavor', 'create', 'x', '--vcpus', '1', '--ram', '512',
+                *args)
+            self.assertEqual(2, status)
+            self.assertIn(fragment, err)
+        names = [f['name'] for f in self.admin_api.get_flavors()]
+        self.assertNotIn('x', names)
+
+    def test_existing_name(self):
+        self.flavor('taken')
+        status, out, err = self.run_cli('flavor', 'create', 'taken',
+                                        '--storage', 'lvm', '--vcpus', '1',
+                                        '--ram', '512')
+        self.assertEqual(2, status)
+        self.assertIn('exists already', err)
+
+
+class TestConnectionErrors(CliTestCase):
+
+    def test_unknown_cloud_name(self):
+        status, out, err = self.run_cli('snapshot', '--os-cloud', 'nope',
+                                        connection=False)
+        self.assertEqual(2, status)
+        self.assertIn("cannot use cloud 'nope'", err)
+
+    def test_unreachable_endpoint(self):
+        conn = self.sdk()
+        conn.compute.endpoint_override = 'http://127.0.0.1:9/v2.1'
+        out, err = io.StringIO(), io.StringIO()
+        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
+        app.client_manager = types.SimpleNamespace(sdk_connection=conn)
+        self.assertEqual(2, app.run(['snapshot']))
+        self.assertIn('cannot reach the cloud', err.getvalue())
