@@ -1,0 +1,227 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The devstack plugin, sourced by bash as devstack sources it.
+
+devstack itself cannot run here, so its functions are stubbed: the INI
+functions by ini_tool (a real line-preserving INI editor with devstack's
+semantics), the services and the CLIs by recorders. What nova then reads
+from the resulting nova.conf is checked with nova's own option
+definitions (``nova_setup.scheduler_conf``).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import fixtures
+from oslotest import base
+
+from aerospike_filters.cmd import nova_setup
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+PLUGIN = os.path.join(TOP, 'devstack', 'plugin.sh')
+SETTINGS = os.path.join(TOP, 'devstack', 'settings')
+INI_TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'ini_tool.py')
+NOVA_ENABLED = ['ComputeFilter', 'ComputeCapabilitiesFilter',
+                'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+                'ServerGroupAffinityFilter']
+
+HARNESS = r'''
+set -o errexit -o nounset -o pipefail
+DEST={dest}; DATA_DIR={dest}/data; NOVA_CONF={conf}
+LOG={dest}/calls.log
+ENABLED_SERVICES=",{services},"
+function is_service_enabled {{
+    local s
+    for s in "$@"; do
+        [[ "$ENABLED_SERVICES" == *",$s,"* ]] && return 0
+    done
+    return 1
+}}
+function enable_service {{ ENABLED_SERVICES+="$1,"; }}
+function echo_summary {{ echo "summary: $*" >> "$LOG"; }}
+function setup_develop {{ echo "setup_develop $*" >> "$LOG"; }}
+function iniset {{ {python} {ini} set "$@"; }}
+function iniadd {{ {python} {ini} add "$@"; }}
+function iniget {{ {python} {ini} get "$@"; }}
+function iniget_multiline {{ {python} {ini} get_multiline "$@"; }}
+function inidelete {{ {python} {ini} delete "$@"; }}
+function openstack {{
+    echo "openstack $*" >> "$LOG"
+    if [[ "$1 $2" == "flavor show" ]]; then
+        grep -qx "created $3" "$LOG"
+    fi
+}}
+function aerospike-filters {{
+    echo "aerospike-filters $*" >> "$LOG"
+    if [[ "$1" == "flavor" ]]; then echo "created $3" >> "$LOG"; fi
+    if [[ "$1" == "probe" ]]; then echo '{{"ephemeral_backend": "lvm"}}'; fi
+}}
+source {settings}
+source {plugin} {phase}
+'''
+
+DEVSTACK_NOVA_CONF = '''[DEFAULT]
+debug = True
+
+[filter_scheduler]
+available_filters = nova.scheduler.filters.all_filters
+enabled_filters = ComputeFilter,AvailabilityZoneFilter,PciPassthroughFilter
+track_instance_changes = False
+
+[pci]
+alias = {"name": "nvme", "vendor_id": "144d", "product_id": "a80a"}
+'''
+
+
+class TestDevstackPlugin(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        if not shutil.which('bash'):
+            self.skipTest('bash is not installed')
+        self.dest = self.useFixture(fixtures.TempDir()).path
+        self.conf = os.path.join(self.dest, 'nova.conf')
+
+    def stack(self, *phase, services='aerospike-filters,n-cpu'):
+        script = HARNESS.format(
+            dest=self.dest, conf=self.conf, services=services,
+            python=sys.executable, ini=INI_TOOL, settings=SETTINGS,
+            plugin=PLUGIN, phase=' '.join(phase))
+        result = subprocess.run(['bash', '-c', script], capture_output=True,
+                                text=True, timeout=60)
+        self.assertEqual(0, result.returncode, result.stderr)
+        return result
+
+    def calls(self):
+        path = os.path.join(self.dest, 'calls.log')
+        return open(path).read().splitlines() if os.path.exists(path) \
+            else []
+
+    def nova_reads(self):
+        return nova_setup.scheduler_conf([self.conf])
+
+    def text(self):
+        with open(self.conf) as stream:
+            return stream.read()
+
+    def test_install_into_novas_environment(self):
+        self.stack('stack', 'install')
+        self.assertIn('setup_develop %s/aerospike-filters' % self.dest,
+                      self.calls())
+
+    def test_post_config_on_a_fresh_nova_conf(self):
+        self.stack('stack', 'post-config')
+        conf = self.nova_reads()
+        self.assertEqual(['nova.scheduler.filters.all_filters',
+                          'aerospike_filters.all_filters'],
+                         conf.filter_scheduler.available_filters)
+        self.assertEqual(NOVA_ENABLED + ['AerospikeStorageFilter'],
+                         conf.filter_scheduler.enabled_filters)
+        self.assertEqual(['nova.scheduler.weights.all_weighers',
+                          'aerospike_filters.all_weighers'],
+                         conf.filter_scheduler.weight_classes)
+        self.assertEqual(10.0,
+                         conf.aerospike_filters.storage_weight_multiplier)
+        self.assertFalse(conf.aerospike_filters.isolate_dedicated_hosts)
+
+    def test_post_config_keeps_devstacks_settings_and_is_idempotent(self):
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        self.stack('stack', 'post-config')
+        first = self.text()
+        self.stack('stack', 'post-config')
+        self.assertEqual(first, self.text())
+        conf = self.nova_reads()
+        self.assertEqual(['nova.scheduler.filters.all_filters',
+                          'aerospike_filters.all_filters'],
+                         conf.filter_scheduler.available_filters)
+        self.assertEqual(['ComputeFilter', 'AvailabilityZoneFilter',
+                          'PciPassthroughFilter', 'AerospikeStorageFilter'],
+                         conf.filter_scheduler.enabled_filters)
+        self.assertFalse(conf.filter_scheduler.track_instance_changes)
+        self.assertIn('debug = True', first)
+
+    def test_options_from_settings_variables(self):
+        # local.conf variables reach the plugin through the environment.
+        self.useFixture(fixtures.EnvironmentVariable(
+            'AEROSPIKE_FILTERS_ISOLATE_DEDICATED_HOSTS', 'True'))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'AEROSPIKE_FILTERS_HOST_BACKENDS', 'c1:lvm,c2:qcow2'))
+        self.stack('stack', 'post-config')
+        conf = self.nova_reads()
+        self.assertTrue(conf.aerospike_filters.isolate_dedicated_hosts)
+        self.assertEqual({'c1': 'lvm', 'c2': 'qcow2'},
+                         conf.aerospike_filters.host_backends)
+
+    def test_extra_publishes_and_creates_flavors(self):
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        self.stack('stack', 'extra')
+        calls = [c for c in self.calls() if c.startswith('aerospike-')]
+        self.assertTrue(calls[0].startswith('aerospike-filters probe '
+                                            '--nova-conf %s' % self.conf))
+        self.assertIn('aerospike-filters sync --report', calls[2])
+        created = [c.split()[3] for c in calls if ' flavor create ' in c]
+        self.assertEqual(['aerospike.local', 'aerospike.lvm',
+                          'aerospike.nvme'], created)
+        nvme = [c for c in calls if 'aerospike.nvme' in c][0]
+        self.assertIn('--nvme-devices 1 --nvme-alias nvme', nvme)
+        # Re-running stack.sh creates nothing twice.
+        self.stack('stack', 'extra')
+        created = [c for c in self.calls() if ' flavor create ' in c]
+        self.assertEqual(3, len(created))
+
+    def test_no_nvme_flavor_without_an_alias(self):
+        self.stack('stack', 'extra', services='aerospike-filters')
+        calls = self.calls()
+        self.assertFalse([c for c in calls if ' probe ' in c])
+        created = [c.split()[3] for c in calls if ' flavor create ' in c]
+        self.assertEqual(['aerospike.local', 'aerospike.lvm'], created)
+
+    def test_clean_undoes_the_configuration(self):
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        self.stack('stack', 'post-config')
+        self.stack('stack', 'extra')
+        self.stack('clean')
+        conf = self.nova_reads()
+        self.assertEqual(['nova.scheduler.filters.all_filters'],
+                         conf.filter_scheduler.available_filters)
+        self.assertEqual(['ComputeFilter', 'AvailabilityZoneFilter',
+                          'PciPassthroughFilter'],
+                         conf.filter_scheduler.enabled_filters)
+        self.assertEqual(['nova.scheduler.weights.all_weighers'],
+                         conf.filter_scheduler.weight_classes)
+        deleted = [c for c in self.calls() if 'flavor delete' in c]
+        self.assertEqual(3, len(deleted))
+
+    def test_enabling_the_plugin_enables_its_service(self):
+        self.stack('stack', 'post-config', services='n-cpu')
+        self.assertIn('aerospike_filters.all_filters', self.text())
+
+
+class TestShellQuality(base.BaseTestCase):
+
+    def test_shellcheck_clean(self):
+        shellcheck = shutil.which('shellcheck') or os.path.join(
+            os.path.dirname(sys.executable), 'shellcheck')
+        if not os.path.exists(shellcheck):
+            self.skipTest('shellcheck is not installed')
+        result = subprocess.run(
+            [shellcheck, '-s', 'bash', PLUGIN, SETTINGS],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, result.returncode, result.stdout)
