@@ -45,6 +45,18 @@ def _set(option, values):
             'nova-scheduler' % (option, ','.join(values)))
 
 
+def _unloadable(handler, paths, option):
+    """A finding if nova's own loader cannot load the configured paths."""
+    try:
+        handler.get_matching_classes(paths)
+    except Exception as exc:
+        return [Finding(ERROR, '[filter_scheduler] %s' % option,
+                        'nova cannot load them: %s' % exc,
+                        "pip install aerospike-filters into "
+                        "nova-scheduler's environment, or fix the path")]
+    return []
+
+
 def check_scheduler_conf(conf):
     """Findings on ``[filter_scheduler]`` and ``[aerospike_filters]``."""
     from nova.scheduler import filters
@@ -67,14 +79,8 @@ def check_scheduler_conf(conf):
             % ', '.join(available),
             'add a line to [filter_scheduler] in nova.conf: '
             'available_filters = nova.scheduler.filters.all_filters'))
-    try:
-        filters.HostFilterHandler().get_matching_classes(available)
-    except Exception as exc:
-        found.append(Finding(
-            ERROR, '[filter_scheduler] available_filters',
-            'nova cannot load them: %s' % exc,
-            'pip install aerospike-filters into nova-scheduler\'s '
-            'environment, or fix the path'))
+    found.extend(_unloadable(filters.HostFilterHandler(), available,
+                             'available_filters'))
     enabled = list(group.enabled_filters)
     if FILTER not in enabled:
         found.append(Finding(
@@ -89,14 +95,8 @@ def check_scheduler_conf(conf):
             'prefer nvme over lvm over raw',
             _set('weight_classes', weighers + [WEIGHER_PATHS[0]])))
     else:
-        try:
-            weights.HostWeightHandler().get_matching_classes(weighers)
-        except Exception as exc:
-            found.append(Finding(
-                ERROR, '[filter_scheduler] weight_classes',
-                'nova cannot load them: %s' % exc,
-                'pip install aerospike-filters into nova-scheduler\'s '
-                'environment, or fix the path'))
+        found.extend(_unloadable(weights.HostWeightHandler(), weighers,
+                                 'weight_classes'))
     try:
         settings = evaluation.read_settings(conf)
     except evaluation.ConfigError as exc:

@@ -20,6 +20,18 @@ Aerospike flavor on qcow2 or rbd.
 from tests.functional import base
 
 
+def fuller_lvm_host_then_aerospike(case):
+    """Where an Aerospike server lands once lvm-1 is the fuller host.
+
+    nova's RAM weigher then prefers rbd-1: only the plugin prevents it.
+    """
+    case.start_cloud({'lvm-1': 'lvm', 'rbd-1': 'rbd'})
+    case.set_service('rbd-1', enabled=False)
+    case.boot(case.flavor('filler', memory_mb=4096))
+    case.set_service('rbd-1', enabled=True)
+    return case.host_of(case.boot(case.flavor('aerospike.local', 'local')))
+
+
 class TestWithoutPlugin(base.CloudTestCase):
 
     PLUGIN = False
@@ -30,21 +42,10 @@ class TestWithoutPlugin(base.CloudTestCase):
         self.assertEqual('qcow2-1', self.host_of(server))
 
     def test_unsuitable_host_wins_on_ram_alone(self):
-        self.start_cloud({'lvm-1': 'lvm', 'rbd-1': 'rbd'})
-        # Make lvm-1 the fuller host: nova's RAM weigher then prefers rbd-1.
-        self.set_service('rbd-1', enabled=False)
-        self.boot(self.flavor('filler', memory_mb=4096))
-        self.set_service('rbd-1', enabled=True)
-        server = self.boot(self.flavor('aerospike.local', 'local'))
-        self.assertEqual('rbd-1', self.host_of(server))
+        self.assertEqual('rbd-1', fuller_lvm_host_then_aerospike(self))
 
 
 class TestWithPluginSameCloud(base.CloudTestCase):
 
     def test_same_scenario_with_the_plugin_uses_lvm(self):
-        self.start_cloud({'lvm-1': 'lvm', 'rbd-1': 'rbd'})
-        self.set_service('rbd-1', enabled=False)
-        self.boot(self.flavor('filler', memory_mb=4096))
-        self.set_service('rbd-1', enabled=True)
-        server = self.boot(self.flavor('aerospike.local', 'local'))
-        self.assertEqual('lvm-1', self.host_of(server))
+        self.assertEqual('lvm-1', fuller_lvm_host_then_aerospike(self))
