@@ -33,7 +33,16 @@ def connect(app, cloud):
     """An openstacksdk Connection; inside OpenStackClient, its own."""
     manager = getattr(app, 'client_manager', None)
     if manager is not None and cloud is None:
-        return manager.sdk_connection
+        try:
+            if not hasattr(manager, 'sdk_connection'):
+                # Commands that may run without credentials skip
+                # OpenStackClient's authentication; do it now.
+                manager.setup_auth()
+            return manager.sdk_connection
+        except Exception as exc:
+            raise main.UserError('cannot connect with the openstack '
+                                 "client's credentials: %s"
+                                 % _first_line(exc))
     import openstack
     from openstack import exceptions
     try:

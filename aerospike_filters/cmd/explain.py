@@ -36,10 +36,11 @@ def parse_extra_spec(text):
 def load_cloud(args, app):
     """(snapshot dict, flavor name, flavor extra specs) for the arguments.
 
-    A live cloud with --os-cloud or --flavor (and, inside OpenStackClient,
+    A live cloud with --os-cloud or --flavor (and inside OpenStackClient
     unless --snapshot is given), else the --snapshot file (default: the
     packaged sample). A malformed input is a UserError naming it.
     """
+    # Inside OpenStackClient the cloud it is logged in to is the default.
     inside_osc = getattr(app, 'client_manager', None) is not None
     if (args.os_cloud or getattr(args, 'flavor', None) or
             (inside_osc and not args.snapshot)):

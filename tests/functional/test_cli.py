@@ -233,3 +233,47 @@ class TestConnectionErrors(CliTestCase):
         app.client_manager = types.SimpleNamespace(sdk_connection=conn)
         self.assertEqual(2, app.run(['snapshot']))
         self.assertIn('cannot reach the cloud', err.getvalue())
+
+
+class TestSyncCommand(CliTestCase):
+
+    def test_dry_run_then_sync_then_nothing_to_do(self):
+        self.start_cloud({'c1': 'qcow2'})
+        dry = self.json_of('sync', '--host', 'c1', '--backend', 'lvm',
+                           '--dry-run')
+        self.assertEqual(
+            ['openstack aggregate remove host aerospike-backend-qcow2 c1',
+             'openstack aggregate create --property ephemeral_backend=lvm '
+             'aerospike-backend-lvm',
+             'openstack aggregate add host aerospike-backend-lvm c1'],
+            dry['steps'])
+        self.assertFalse(dry['changed'])
+        self.assertEqual(['aerospike-backend-qcow2'], [
+            a['name'] for a in self.admin_api.api_get(
+                '/os-aggregates').body['aggregates'] if 'c1' in a['hosts']])
+        done = self.json_of('sync', '--host', 'c1', '--backend', 'lvm')
+        self.assertTrue(done['changed'])
+        again = self.json_of('sync', '--host', 'c1', '--backend', 'flat')
+        self.assertTrue(again['changed'])
+        settled = self.json_of('sync', '--host', 'c1', '--backend', 'raw')
+        self.assertFalse(settled['changed'])
+        self.assertEqual([], settled['steps'])
+
+    def test_sync_from_a_probe_report(self):
+        self.start_cloud({'c1': None})
+        report = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                              'report.json')
+        with open(report, 'w') as stream:
+            json.dump({'host': 'c1', 'ephemeral_backend': 'lvm',
+                       'nvme_devices': [], 'reasons': []}, stream)
+        data = self.json_of('sync', '--report', report, '--traits')
+        self.assertEqual('aerospike-backend-lvm', data['aggregate'])
+        self.assertIn('CUSTOM_AEROSPIKE_BACKEND_LVM', data['traits'])
+        flavor = self.flavor('aerospike.lvm', 'lvm')
+        self.assertEqual('c1', self.host_of(self.boot(flavor)))
+
+    def test_unknown_backend_is_refused_before_any_call(self):
+        status, out, err = self.run_cli('sync', '--host', 'c1',
+                                        '--backend', 'zfs')
+        self.assertEqual(2, status)
+        self.assertIn("'zfs' is not a known ephemeral backend", err)
