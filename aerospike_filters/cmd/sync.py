@@ -73,6 +73,10 @@ class Sync(show.ShowOne):
         parser.add_argument('--traits', action='store_true',
                             help='also set the trait CUSTOM_AEROSPIKE_'
                                  'BACKEND_<BACKEND> on the resource provider')
+        parser.add_argument('--retries', type=int, default=5,
+                            help='attempts per API call on transient '
+                                 'errors, with exponential backoff '
+                                 '(default 5)')
         parser.add_argument('--node', help='resource provider (hypervisor '
                             'hostname) for --traits (default: the host)')
         return parser
@@ -97,13 +101,16 @@ class Sync(show.ShowOne):
             except ValueError as exc:
                 raise main.UserError(str(exc))
         from aerospike_filters.sync import apply
+        if args.retries < 1:
+            raise main.UserError('--retries must be 1 or more')
         conn = cloud.connect(self.app, args.os_cloud)
+        retry = apply.Retrying(attempts=args.retries)
         try:
-            outcome = apply.Publisher(conn).sync(host, backend,
-                                                 dry_run=args.dry_run)
+            outcome = apply.Publisher(conn, retry=retry).sync(
+                host, backend, dry_run=args.dry_run)
             traits = None
             if args.traits and backend is not None:
-                traits = apply.TraitPublisher(conn).publish(
+                traits = apply.TraitPublisher(conn, retry=retry).publish(
                     args.node or host, backend, dry_run=args.dry_run)
         except apply.SyncError as exc:
             raise main.UserError(str(exc))

@@ -42,9 +42,9 @@ class TestNoSecrets(base.BaseTestCase):
             stream.write(CLOUDS)
         env = dict(os.environ, OS_CLIENT_CONFIG_FILE=clouds)
         for args in (['sync', '--os-cloud', 'unreachable', '--host', 'c1',
-                      '--backend', 'lvm'],
+                      '--backend', 'lvm', '--retries', '1'],
                      ['sync', '--os-cloud', 'unreachable', '--host', 'c1',
-                      '--backend', 'lvm', '--debug'],
+                      '--backend', 'lvm', '--retries', '1', '--debug'],
                      ['snapshot', '--os-cloud', 'unreachable'],
                      ['sync', '--os-cloud', 'missing', '--host', 'c1',
                       '--backend', 'lvm']):
