@@ -42,8 +42,6 @@ of ``(aggregate name, value)`` pairs that disagree, else empty.
 ``dedicated``: the host is reserved for Aerospike flavors.
 """
 
-UNKNOWN = HostFacts(None, None, None, (), False)
-
 
 def is_true(value):
     """Whether an aggregate metadata value means true (as nova reads it)."""

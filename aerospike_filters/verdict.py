@@ -49,7 +49,6 @@ UNRECOGNISED = 'unrecognised'
 TIER_MISMATCH = 'tier-mismatch'
 NO_NVME = 'nvme-insufficient'
 INVALID_FLAVOR = 'invalid-flavor'
-ERROR = 'error'
 
 
 def judge_untagged(dedicated, isolate_dedicated_hosts):

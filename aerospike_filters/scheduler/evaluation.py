@@ -225,13 +225,6 @@ class Evaluation:
     def tagged(self):
         return self.request.tagged
 
-    def facts(self, host_state):
-        """The HostFacts of a host (aggregates first, then host_backends)."""
-        entry = self._entry(host_state.aggregates)
-        if entry.needs_fallback:
-            return self._fallback(host_state, entry)[0]
-        return entry.facts
-
     def verdict(self, host_state):
         """The Verdict for one HostState, NVMe devices counted."""
         entry = self._entry(host_state.aggregates)
