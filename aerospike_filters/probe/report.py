@@ -99,13 +99,15 @@ def _probe(root, nova_conf, nova_conf_dir, host, nocow):
     return {
         'host': conf.host or host or socket.gethostname(),
         'ephemeral_backend': backend,
+        # Every NVMe controller; "passthrough" marks those nova may pass
+        # through ([pci] device_spec), the others are the host's own disks.
         'nvme_devices': [{'address': d.address,
                           'vendor_product': '%s:%s' % (d.vendor_id,
                                                        d.product_id),
                           'driver': d.driver,
                           'vfio': d.driver == 'vfio-pci',
                           'passthrough': d.passthrough}
-                         for d in devices if d.passthrough],
+                         for d in devices],
         'reasons': reasons,
     }
 

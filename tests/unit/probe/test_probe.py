@@ -26,6 +26,10 @@ from tests.unit.probe import fakehost
 SPEC = '[pci]\ndevice_spec = {"vendor_id": "144d", "product_id": "a80a"}\n'
 
 
+def passthrough(result):
+    return [d['passthrough'] for d in result['nvme_devices']]
+
+
 class ProbeTestCase(base.BaseTestCase):
 
     def setUp(self):
@@ -184,7 +188,8 @@ class TestNovaConfD(ProbeTestCase):
                         '[pci]\ndevice_spec = {"address": "0000:82:00.0"}\n')
         result = self.probe(SPEC)
         self.assertEqual(['0000:81:00.0', '0000:82:00.0'],
-                         [d['address'] for d in result['nvme_devices']])
+                         [d['address'] for d in result['nvme_devices']
+                          if d['passthrough']])
 
 
 class TestNvme(ProbeTestCase):
@@ -199,7 +204,9 @@ class TestNvme(ProbeTestCase):
             {'address': '0000:81:00.0', 'vendor_product': '144d:a80a',
              'driver': 'vfio-pci', 'vfio': True, 'passthrough': True},
             {'address': '0000:82:00.0', 'vendor_product': '144d:a80a',
-             'driver': 'nvme', 'vfio': False, 'passthrough': True}],
+             'driver': 'nvme', 'vfio': False, 'passthrough': True},
+            {'address': '0000:83:00.0', 'vendor_product': '8086:0a54',
+             'driver': 'nvme', 'vfio': False, 'passthrough': False}],
             result['nvme_devices'])
         text = ' '.join(result['reasons'])
         self.assertIn('0000:83:00.0 (8086:0a54, driver nvme) is not in '
@@ -214,15 +221,15 @@ class TestNvme(ProbeTestCase):
                      '[{"vendor_id": "144d", "product_id": "a80a"}]',
                      '{"vendor_id": "0x144d"}'):
             result = self.probe('[pci]\ndevice_spec = %s\n' % spec)
-            self.assertEqual(1, len(result['nvme_devices']), spec)
+            self.assertEqual([True], passthrough(result), spec)
         result = self.probe('[pci]\ndevice_spec = {"address": "0000:82:*"}\n')
-        self.assertEqual([], result['nvme_devices'])
+        self.assertEqual([False], passthrough(result))
 
     def test_old_passthrough_whitelist(self):
         self.host.nvme('0000:81:00.0')
         result = self.probe('[pci]\npassthrough_whitelist = '
                             '{"vendor_id": "144d"}\n')
-        self.assertEqual(1, len(result['nvme_devices']))
+        self.assertEqual([True], passthrough(result))
 
     def test_no_sysfs_means_no_devices(self):
         self.assertEqual([], self.probe(SPEC)['nvme_devices'])
