@@ -117,6 +117,11 @@ class Sync(show.ShowOne):
         except Exception as exc:
             raise main.UserError('sync of %s failed: %s'
                                  % (host, apply.short_error(exc)))
+        if not outcome.steps and not args.dry_run:
+            self.app.stderr.write(
+                '%s: already in %s only; nothing changed\n'
+                % (host, sync_plan.aggregate_name(backend) if backend
+                   else 'no backend aggregate'))
         if outcome.conflicts:
             self.app.stderr.write(
                 '%s: aggregates not managed by sync disagree on the backend; '

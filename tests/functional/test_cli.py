@@ -258,6 +258,11 @@ class TestSyncCommand(CliTestCase):
         settled = self.json_of('sync', '--host', 'c1', '--backend', 'raw')
         self.assertFalse(settled['changed'])
         self.assertEqual([], settled['steps'])
+        status, out, err = self.run_cli('sync', '--host', 'c1',
+                                        '--backend', 'raw')
+        self.assertEqual(0, status)
+        self.assertIn('c1: already in aerospike-backend-raw only; nothing '
+                      'changed', err)
 
     def test_sync_from_a_probe_report(self):
         self.start_cloud({'c1': None})
