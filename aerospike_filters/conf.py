@@ -10,17 +10,21 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Configuration options of the ``[aerospike_filters]`` group.
+"""The ``[aerospike_filters]`` options, and the one reader of their values.
 
 Registered on oslo.config's global ``CONF``, which is nova's, so the
 options live in nova.conf next to ``[filter_scheduler]``.
 :func:`list_opts` feeds ``oslo-config-generator`` and the Sphinx
-configuration reference.
+configuration reference; :func:`read_settings` is how the filter, the
+weigher and every tool read them. No nova import.
 """
+
+import collections
 
 from oslo_config import cfg
 from oslo_config import types
 
+from aerospike_filters import host_facts
 from aerospike_filters import storage
 
 GROUP = 'aerospike_filters'
@@ -41,31 +45,58 @@ _backend_type = types.String(choices=storage.BACKEND_NAMES, ignore_case=True,
 aerospike_opts = [
     cfg.StrOpt(
         'ephemeral_backend_key',
-        default='ephemeral_backend',
+        default=host_facts.DEFAULT_BACKEND_KEY,
         help="""
 Host aggregate metadata key that names the ephemeral storage backend of the
-aggregate's hosts, e.g. ``ephemeral_backend=lvm``. Values follow libvirt's
-``[libvirt] images_type`` (lvm, raw, flat, qcow2, ploop, rbd) plus nfs,
-iscsi, cephfs, glusterfs, cifs, nbd, vmdk, vdi, vhd, vhdx, vvfat and
-raw_cow. Only lvm and raw/flat are suitable for Aerospike; an unrecognised
-value counts as unsuitable.
+aggregate's hosts, e.g. ``ephemeral_backend=lvm``.
+
+Only lvm and raw (flat) are suitable for Aerospike; every other value,
+recognised or not, makes the aggregate's hosts unsuitable.
+
+Possible values:
+
+* Any non-empty metadata key. Its values follow libvirt's ``[libvirt]
+  images_type`` (lvm, raw, flat, qcow2, ploop, rbd) plus nfs, iscsi, cephfs,
+  glusterfs, cifs, nbd, vmdk, vdi, vhd, vhdx, vvfat and raw_cow.
+
+Related options:
+
+* ``host_backends``: the fallback for hosts no aggregate describes.
 """),
     cfg.Opt(
         'host_backends',
         type=types.Dict(value_type=_backend_type),
         default={},
         help="""
-Fallback ephemeral backend per compute host, as ``host:backend`` pairs,
-used only for hosts none of whose aggregates carries the backend metadata
-key. Example: ``compute1:lvm,compute2:qcow2``.
+Fallback ephemeral backend per compute host, used only for hosts none of
+whose aggregates carries the ``ephemeral_backend_key`` metadata.
+
+Possible values:
+
+* A comma-separated list of ``host:backend`` pairs, e.g.
+  ``compute1:lvm,compute2:qcow2``; the backend names are those of
+  ``ephemeral_backend_key``.
+
+Related options:
+
+* ``ephemeral_backend_key``
 """),
     cfg.ListOpt(
         'nvme_pci_aliases',
         default=['nvme'],
         help="""
 Names of ``[pci] alias`` entries that denote NVMe drives for passthrough.
+
 A flavor asking for the ``nvme`` tier needs as many free matching devices as
 its ``pci_passthrough:alias`` requests through these aliases, else one.
+
+Possible values:
+
+* A comma-separated list of alias names defined in ``[pci] alias``.
+
+Related options:
+
+* ``[pci] alias``, ``[pci] device_spec``
 """),
     cfg.BoolOpt(
         'allow_nvme_on_unsuitable_backend',
@@ -73,8 +104,14 @@ its ``pci_passthrough:alias`` requests through these aliases, else one.
         help="""
 Let requests that accept the ``nvme`` tier use a host with enough free NVMe
 passthrough devices even when its ephemeral backend is known to be
-unsuitable (qcow2, rbd, nfs...). Off by default: the root and ephemeral
-disks of such a guest would still sit on slow storage.
+unsuitable (qcow2, rbd, nfs...).
+
+Off by default: the root and ephemeral disks of such a guest would still sit
+on slow storage.
+
+Related options:
+
+* ``nvme_pci_aliases``
 """),
     cfg.BoolOpt(
         'isolate_dedicated_hosts',
@@ -90,11 +127,31 @@ the Aerospike hosts.
         help="""
 Multiplier of the AerospikeStorageWeigher, which prefers nvme over lvm over
 raw hosts for tagged flavors (ties broken by more free NVMe devices).
-Positive values prefer the faster tier; 0 disables the preference. Hosts
-can override it with aggregate metadata
-``aerospike_storage_weight_multiplier``.
+
+Possible values:
+
+* A positive number prefers the faster tier; 0 disables the preference; a
+  negative number prefers the slower tier.
+
+Related options:
+
+* Aggregate metadata ``aerospike_storage_weight_multiplier`` overrides it
+  for the aggregate's hosts.
+* The ``*_weight_multiplier`` options of ``[filter_scheduler]``.
 """),
 ]
+
+Settings = collections.namedtuple('Settings', [
+    opt.dest for opt in aerospike_opts])
+Settings.__doc__ = """The ``[aerospike_filters]`` options, checked.
+
+Fields are named after the options; ``ephemeral_backend_key`` is stripped,
+``host_backends`` is a dict and ``nvme_pci_aliases`` a frozenset of names.
+"""
+
+
+class ConfigError(ValueError):
+    """An ``[aerospike_filters]`` option has an unusable value."""
 
 
 def register_opts(conf):
@@ -106,6 +163,31 @@ def register_opts(conf):
 def list_opts():
     """Options for oslo-config-generator and the Sphinx reference."""
     return [(aerospike_group, aerospike_opts)]
+
+
+def read_settings(config=None):
+    """The options of ``config`` (default: the global CONF), checked.
+
+    :raises ConfigError: naming the group and the option; oslo.config
+        checks values when they are read, so a bad value in nova.conf is
+        found here.
+    """
+    group = (config or CONF)[GROUP]
+    try:
+        values = {opt.dest: group[opt.dest] for opt in aerospike_opts}
+    except (cfg.Error, ValueError) as exc:
+        raise ConfigError('[%s] has an invalid option value: %s'
+                          % (GROUP, exc)) from exc
+    key = (values['ephemeral_backend_key'] or '').strip()
+    if not key:
+        raise ConfigError('[%s] ephemeral_backend_key must not be empty'
+                          % GROUP)
+    values['ephemeral_backend_key'] = key
+    values['host_backends'] = dict(values['host_backends'] or {})
+    values['nvme_pci_aliases'] = frozenset(
+        name.strip() for name in values['nvme_pci_aliases'] or ()
+        if name.strip())
+    return Settings(**values)
 
 
 CONF = cfg.CONF

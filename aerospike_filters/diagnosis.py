@@ -21,6 +21,7 @@ names the object and the exact command that fixes it.
 import collections
 import json
 
+from aerospike_filters import conf
 from aerospike_filters import host_facts
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
@@ -30,13 +31,35 @@ ERROR = 'error'
 WARNING = 'warning'
 INFO = 'info'
 
-Finding = collections.namedtuple('Finding', 'severity object finding fix')
+Finding = collections.namedtuple('Finding', 'severity subject problem fix')
+Finding.__doc__ = """One thing doctor found: how bad, on what, what is
+wrong, and the command (or edit) that fixes it."""
+
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def by_severity(findings):
+    """Findings sorted errors first, then warnings, then information."""
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+
+
+def needs_attention(findings):
+    """Whether any finding is an error or a warning."""
+    return any(f.severity != INFO for f in findings)
+
+
+def no_config_checked():
+    """The finding when no nova.conf was given or found."""
+    return Finding(INFO, 'nova.conf', 'no nova.conf checked',
+                   "pass the scheduler's nova.conf with --config-file")
+
 
 FILTER = 'AerospikeStorageFilter'
 FILTER_PATHS = ('aerospike_filters.all_filters',
-                'aerospike_filters.scheduler.filter.AerospikeStorageFilter')
+                'aerospike_filters.scheduler.storage_filter.'
+                'AerospikeStorageFilter')
 WEIGHER_PATHS = ('aerospike_filters.all_weighers',
-                 'aerospike_filters.scheduler.weigher.'
+                 'aerospike_filters.scheduler.storage_weigher.'
                  'AerospikeStorageWeigher')
 
 
@@ -57,14 +80,17 @@ def _unloadable(handler, paths, option):
     return []
 
 
-def check_scheduler_conf(conf):
-    """Findings on ``[filter_scheduler]`` and ``[aerospike_filters]``."""
+def check_scheduler_conf(config):
+    """(findings, Settings or None) of the scheduler's nova.conf.
+
+    ``config``: a ConfigOpts holding nova's ``[filter_scheduler]`` options
+    and this plugin's group.
+    """
     from nova.scheduler import filters
     from nova.scheduler import weights
 
-    from aerospike_filters.scheduler import evaluation
     found = []
-    group = conf.filter_scheduler
+    group = config.filter_scheduler
     available = list(group.available_filters)
     if not any(path in available for path in FILTER_PATHS):
         found.append(Finding(
@@ -98,8 +124,8 @@ def check_scheduler_conf(conf):
         found.extend(_unloadable(weights.HostWeightHandler(), weighers,
                                  'weight_classes'))
     try:
-        settings = evaluation.read_settings(conf)
-    except evaluation.ConfigError as exc:
+        settings = conf.read_settings(config)
+    except conf.ConfigError as exc:
         found.append(Finding(ERROR, '[aerospike_filters]', str(exc),
                              'correct the value in nova.conf (see '
                              'etc/aerospike-filters.conf.sample)'))
@@ -124,7 +150,7 @@ def check_validators():
     return []
 
 
-def check_nvme_config(conf, settings, data):
+def check_nvme_config(config, settings, data):
     """NVMe flavors need PciPassthroughFilter and a matching [pci] alias."""
     nvme_flavors = [
         f['name'] for f in (data or {}).get('flavors', [])
@@ -133,7 +159,7 @@ def check_nvme_config(conf, settings, data):
     if not nvme_flavors:
         return []
     found = []
-    enabled = list(conf.filter_scheduler.enabled_filters)
+    enabled = list(config.filter_scheduler.enabled_filters)
     if 'PciPassthroughFilter' not in enabled:
         found.append(Finding(
             ERROR, '[filter_scheduler] enabled_filters',
@@ -142,18 +168,18 @@ def check_nvme_config(conf, settings, data):
             % ', '.join(nvme_flavors),
             _set('enabled_filters', enabled + ['PciPassthroughFilter'])))
     defined = set()
-    for line in conf.pci.alias:
+    for line in config.pci.alias:
         try:
             defined.add(json.loads(line)['name'])
         except (ValueError, KeyError, TypeError) as exc:
             found.append(Finding(ERROR, '[pci] alias',
                                  'invalid entry %r: %s' % (line[:60], exc),
                                  'correct [pci] alias in nova.conf'))
-    if not defined & settings.nvme_aliases:
+    if not defined & settings.nvme_pci_aliases:
         found.append(Finding(
             ERROR, '[pci] alias',
             'no alias named %s: the nvme tier can never be met'
-            % ' or '.join(sorted(settings.nvme_aliases)),
+            % ' or '.join(sorted(settings.nvme_pci_aliases)),
             'in nova.conf (scheduler, API and computes), [pci] alias = '
             '{"name": "nvme", "vendor_id": "<vendor>", "product_id": '
             '"<product>", "device_type": "type-PCI"}'))
@@ -172,22 +198,36 @@ def check_cloud(data, settings, passing_hosts):
     """Findings on the cloud's hosts, aggregates and flavors.
 
     :param data: a snapshot dict (with ``flavors`` for the flavor checks).
-    :param settings: evaluation.Settings of the scheduler's nova.conf.
+    :param settings: conf.Settings of the scheduler's nova.conf.
     :param passing_hosts: callable(extra_specs) -> names of the hosts the
         real filter passes, for "can this flavor ever be placed".
     """
-    found = []
-    key = settings.backend_key
+    key = settings.ephemeral_backend_key
+    return (_check_aggregate_values(data, key) +
+            _check_hosts(data, settings) +
+            [finding for flavor in data.get('flavors', [])
+             for finding in _check_flavor(flavor, settings, passing_hosts)] +
+            _check_dedicated(data, settings))
+
+
+def _check_aggregate_values(data, key):
+    """Aggregates whose backend value nobody recognises."""
+    return [Finding(
+        ERROR, "aggregate '%s'" % agg['name'],
+        '%s=%r is not a recognised backend; its hosts count as '
+        'unsuitable' % (key, agg['metadata'][key]),
+        'openstack aggregate set --property %s=<%s> %s'
+        % (key, '|'.join(sorted(storage.BACKENDS)), agg['name']))
+        for agg in data.get('aggregates', [])
+        if key in agg.get('metadata', {}) and
+        storage.backend_for(agg['metadata'][key]) is None]
+
+
+def _check_hosts(data, settings):
+    """Hosts in disagreeing aggregates, and hosts nobody describes."""
+    key = settings.ephemeral_backend_key
     members = _aggregates_of(data)
-    for agg in data.get('aggregates', []):
-        value = agg.get('metadata', {}).get(key)
-        if value is not None and storage.backend_for(value) is None:
-            found.append(Finding(
-                ERROR, "aggregate '%s'" % agg['name'],
-                '%s=%r is not a recognised backend; its hosts count as '
-                'unsuitable' % (key, value),
-                'openstack aggregate set --property %s=<%s> %s'
-                % (key, '|'.join(sorted(storage.BACKENDS)), agg['name'])))
+    found = []
     for host in data['hosts']:
         name = host['host']
         facts = host_facts.facts_from_aggregates(
@@ -211,33 +251,41 @@ def check_cloud(data, settings, passing_hosts):
                 'aerospike-filters sync --report report.json '
                 '(or: openstack aggregate add host %s<backend> %s)'
                 % (name, sync_plan.PREFIX, name)))
-    flavors = data.get('flavors', [])
-    tagged = []
-    for flavor in flavors:
-        found.extend(_check_flavor(flavor, settings, passing_hosts, tagged))
-    for agg in data.get('aggregates', []):
-        if host_facts.is_true(agg.get('metadata', {}).get(
-                host_facts.DEDICATED_KEY)) and 'flavors' in data:
-            if not tagged:
-                found.append(Finding(
-                    WARNING, "aggregate '%s'" % agg['name'],
-                    'reserved for Aerospike (aerospike_dedicated=true) but '
-                    'no flavor is tagged aerospike:storage',
-                    'aerospike-filters flavor create --storage local '
-                    '--vcpus 8 --ram 32768 --disk 40 aerospike.local '
-                    '(or: openstack aggregate unset --property '
-                    'aerospike_dedicated %s)' % agg['name']))
-            elif not settings.isolate:
-                found.append(Finding(
-                    INFO, "aggregate '%s'" % agg['name'],
-                    'aerospike_dedicated=true has no effect while '
-                    'isolate_dedicated_hosts is off',
-                    'set [aerospike_filters] isolate_dedicated_hosts = true '
-                    'in the scheduler\'s nova.conf to reserve these hosts'))
     return found
 
 
-def _check_flavor(flavor, settings, passing_hosts, tagged):
+def _check_dedicated(data, settings):
+    """Dedicated aggregates that reserve nothing or for nobody."""
+    if 'flavors' not in data:
+        return []
+    any_tagged = any(storage_request.parse_request(
+        f.get('extra_specs', {})).tagged for f in data['flavors'])
+    found = []
+    for agg in data.get('aggregates', []):
+        if not host_facts.is_true(agg.get('metadata', {}).get(
+                host_facts.DEDICATED_KEY)):
+            continue
+        if not any_tagged:
+            found.append(Finding(
+                WARNING, "aggregate '%s'" % agg['name'],
+                'reserved for Aerospike (aerospike_dedicated=true) but '
+                'no flavor is tagged aerospike:storage',
+                'aerospike-filters flavor create --storage local '
+                '--vcpus 8 --ram 32768 --disk 40 aerospike.local '
+                '(or: openstack aggregate unset --property '
+                'aerospike_dedicated %s)' % agg['name']))
+        elif not settings.isolate_dedicated_hosts:
+            found.append(Finding(
+                INFO, "aggregate '%s'" % agg['name'],
+                'aerospike_dedicated=true has no effect while '
+                'isolate_dedicated_hosts is off',
+                'set [aerospike_filters] isolate_dedicated_hosts = true '
+                'in the scheduler\'s nova.conf to reserve these hosts'))
+    return found
+
+
+def _check_flavor(flavor, settings, passing_hosts):
+    """Findings on one flavor's extra specs."""
     name = flavor['name']
     specs = flavor.get('extra_specs', {})
     found = []
@@ -252,7 +300,6 @@ def _check_flavor(flavor, settings, passing_hosts, tagged):
     parsed = storage_request.parse_request(specs)
     if not parsed.tagged:
         return found
-    tagged.append(name)
     if parsed.error:
         found.append(Finding(
             ERROR, "flavor '%s'" % name,
@@ -264,9 +311,9 @@ def _check_flavor(flavor, settings, passing_hosts, tagged):
         aliases = [part.split(':')[0].strip() for part in
                    specs.get('pci_passthrough:alias', '').split(',')
                    if part.strip()]
-        if not set(aliases) & settings.nvme_aliases:
-            alias = sorted(settings.nvme_aliases)[0] \
-                if settings.nvme_aliases else 'nvme'
+        if not set(aliases) & settings.nvme_pci_aliases:
+            alias = sorted(settings.nvme_pci_aliases)[0] \
+                if settings.nvme_pci_aliases else 'nvme'
             found.append(Finding(
                 WARNING, "flavor '%s'" % name,
                 'accepts the nvme tier but requests no NVMe device '

@@ -23,6 +23,9 @@ import collections
 
 from aerospike_filters import storage
 
+#: Default aggregate metadata key naming a host's ephemeral backend (the
+#: ``ephemeral_backend_key`` option).
+DEFAULT_BACKEND_KEY = 'ephemeral_backend'
 #: Aggregate metadata key that reserves hosts for Aerospike flavors.
 DEDICATED_KEY = 'aerospike_dedicated'
 #: Aggregate metadata key that overrides the weigher multiplier.

@@ -22,7 +22,8 @@ Never logs or returns credentials.
 
 import re
 
-PLACEMENT_MICROVERSION = '1.14'
+from aerospike_filters import cloud
+
 _PCI_CLASS = re.compile(r'^CUSTOM_PCI_([0-9A-F]{4})_([0-9A-F]{4})$')
 
 
@@ -32,7 +33,8 @@ def _services(conn):
 
 
 def _placement_json(conn, url):
-    response = conn.placement.get(url, microversion=PLACEMENT_MICROVERSION)
+    response = conn.placement.get(
+        url, microversion=cloud.PLACEMENT_MICROVERSION)
     response.raise_for_status()
     return response.json()
 

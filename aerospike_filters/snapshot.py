@@ -90,49 +90,14 @@ def check(data):
             "'hosts' must be a non-empty list")
     names = set()
     for i, host in enumerate(hosts):
-        where = 'hosts[%d]' % i
-        _expect(isinstance(host, dict), '%s must be an object', where)
-        name = host.get('host')
-        _expect(isinstance(name, str) and name.strip(),
-                "%s needs a 'host' name", where)
-        _expect(name not in names, "%s: host %r appears twice", where, name)
+        name = _check_host('hosts[%d]' % i, host)
+        _expect(name not in names, "hosts[%d]: host %r appears twice", i,
+                name)
         names.add(name)
-        for key in ('free_ram_mb',):
-            value = host.get(key, 0)
-            _expect(isinstance(value, int) and not isinstance(value, bool),
-                    '%s.%s must be an integer', where, key)
-        for key in ('disabled', 'down'):
-            _expect(isinstance(host.get(key, False), bool),
-                    '%s.%s must be true or false', where, key)
-        pools = host.get('pci_pools', [])
-        _expect(isinstance(pools, list), '%s.pci_pools must be a list', where)
-        for j, pool in enumerate(pools):
-            pwhere = '%s.pci_pools[%d]' % (where, j)
-            _expect(isinstance(pool, dict), '%s must be an object', pwhere)
-            for key in ('vendor_id', 'product_id'):
-                _expect(isinstance(pool.get(key), str),
-                        "%s needs a string '%s'", pwhere, key)
-            count = pool.get('count')
-            _expect(isinstance(count, int) and not isinstance(count, bool)
-                    and count >= 0,
-                    "%s needs a 'count' of zero or more", pwhere)
     aggregates = data.get('aggregates', [])
     _expect(isinstance(aggregates, list), "'aggregates' must be a list")
     for i, agg in enumerate(aggregates):
-        where = 'aggregates[%d]' % i
-        _expect(isinstance(agg, dict), '%s must be an object', where)
-        _expect(isinstance(agg.get('name'), str),
-                "%s needs a 'name'", where)
-        _expect(_is_str_map(agg.get('metadata', {})),
-                '%s.metadata must map strings to strings', where)
-        members = agg.get('hosts', [])
-        _expect(isinstance(members, list) and
-                all(isinstance(m, str) for m in members),
-                '%s.hosts must be a list of host names', where)
-        for member in members:
-            _expect(member in names,
-                    "%s (%s) names host %r, which is not in 'hosts'",
-                    where, agg['name'], member)
+        _check_aggregate('aggregates[%d]' % i, agg, names)
     flavors = data.get('flavors', [])
     _expect(isinstance(flavors, list) and all(
         isinstance(f, dict) and isinstance(f.get('name'), str) and
@@ -144,3 +109,50 @@ def check(data):
         isinstance(a, dict) and isinstance(a.get('name'), str)
         for a in aliases),
         "'pci_aliases' must be a list of objects with a 'name'")
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_host(where, host):
+    """Check one entry of ``hosts``; return its name."""
+    _expect(isinstance(host, dict), '%s must be an object', where)
+    name = host.get('host')
+    _expect(isinstance(name, str) and name.strip(),
+            "%s needs a 'host' name", where)
+    _expect(_is_count(host.get('free_ram_mb', 0)),
+            '%s.free_ram_mb must be an integer', where)
+    for key in ('disabled', 'down'):
+        _expect(isinstance(host.get(key, False), bool),
+                '%s.%s must be true or false', where, key)
+    pools = host.get('pci_pools', [])
+    _expect(isinstance(pools, list), '%s.pci_pools must be a list', where)
+    for j, pool in enumerate(pools):
+        _check_pool('%s.pci_pools[%d]' % (where, j), pool)
+    return name
+
+
+def _check_pool(where, pool):
+    _expect(isinstance(pool, dict), '%s must be an object', where)
+    for key in ('vendor_id', 'product_id'):
+        _expect(isinstance(pool.get(key), str),
+                "%s needs a string '%s'", where, key)
+    count = pool.get('count')
+    _expect(_is_count(count) and count >= 0,
+            "%s needs a 'count' of zero or more", where)
+
+
+def _check_aggregate(where, agg, hosts):
+    _expect(isinstance(agg, dict), '%s must be an object', where)
+    _expect(isinstance(agg.get('name'), str), "%s needs a 'name'", where)
+    _expect(_is_str_map(agg.get('metadata', {})),
+            '%s.metadata must map strings to strings', where)
+    members = agg.get('hosts', [])
+    _expect(isinstance(members, list) and
+            all(isinstance(m, str) for m in members),
+            '%s.hosts must be a list of host names', where)
+    for member in members:
+        _expect(member in hosts,
+                "%s (%s) names host %r, which is not in 'hosts'",
+                where, agg['name'], member)

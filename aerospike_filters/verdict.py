@@ -19,6 +19,7 @@ No nova import.
 
 import collections
 
+from aerospike_filters import host_facts
 from aerospike_filters import storage
 
 Verdict = collections.namedtuple(
@@ -75,7 +76,7 @@ def _nvme_text(nvme):
 
 
 def judge(tiers, facts, nvme=None, allow_nvme_on_unsuitable=False,
-          backend_key='ephemeral_backend'):
+          backend_key=host_facts.DEFAULT_BACKEND_KEY):
     """Decide whether a host offers one of the accepted tiers.
 
     :param tiers: the request's accepted tiers (non-empty frozenset).
@@ -128,3 +129,19 @@ def judge(tiers, facts, nvme=None, allow_nvme_on_unsuitable=False,
     return Verdict(False, None, NO_NVME if nvme is not None else
                    TIER_MISMATCH, 'offers %s, flavor accepts %s%s'
                    % (backend.tier, _tier_names(tiers), nvme_note), free)
+
+
+def tier_weight(verdict):
+    """The weigher's raw weight of a verdict: tier rank, ties by free NVMe.
+
+    In [0, MAX_WEIGHT): the rank of the tier plus a tie-breaker below one;
+    0 for a rejection or an untagged pass.
+    """
+    if not verdict.passes or verdict.tier is None:
+        return 0.0
+    free = verdict.free_nvme
+    return storage.TIER_RANK[verdict.tier] + free / (free + 1.0)
+
+
+#: Upper bound of tier_weight().
+MAX_WEIGHT = max(storage.TIER_RANK.values()) + 1

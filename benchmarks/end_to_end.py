@@ -63,8 +63,8 @@ def _clocked(func):
 
 def _clock_the_plugin():
     """Time every entry point nova calls on the filter and the weigher."""
-    from aerospike_filters.scheduler import filter as storage_filter
-    from aerospike_filters.scheduler import weigher as storage_weigher
+    from aerospike_filters.scheduler import storage_filter
+    from aerospike_filters.scheduler import storage_weigher
     for cls, names in (
             (storage_filter.AerospikeStorageFilter, ('filter_all',)),
             (storage_weigher.AerospikeStorageWeigher,

@@ -10,4 +10,9 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Tests of aerospike-filters."""
+"""Tests of aerospike-filters; :data:`TOP` is the source tree's top."""
+
+import os
+
+#: The top of the source tree (where setup.cfg is).
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -17,15 +17,15 @@ import os
 
 from cliff import lister
 
-from aerospike_filters.cmd import explain
+from aerospike_filters import cli
+from aerospike_filters import conf
 from aerospike_filters import diagnosis
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
 DEFAULT_CONF = '/etc/nova/nova.conf'
-_ORDER = {diagnosis.ERROR: 0, diagnosis.WARNING: 1, diagnosis.INFO: 2}
 
 
-class Doctor(lister.Lister):
+class Doctor(cli.CommandBase, lister.Lister):
     """Check the scheduler's nova.conf, nova-api's validators and the cloud.
 
     Cloud checks read a live cloud (--os-cloud) or a snapshot (--snapshot);
@@ -33,33 +33,46 @@ class Doctor(lister.Lister):
     warning is found.
     """
 
-    # Inside OpenStackClient: a snapshot needs no credentials.
-    auth_required = False
-
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        explain.add_source_arguments(parser)
+        cli.add_source_arguments(parser)
         parser.add_argument('--no-cloud', action='store_true',
                             help='check only nova.conf and the validators')
         return parser
 
     def take_action(self, parsed_args):
+        self.findings = self.examine(parsed_args)
+        if not self.findings:
+            self.app.stderr.write('No problems found.\n')
+        return COLUMNS, self.findings
+
+    def run(self, parsed_args):
+        self.findings = []
+        status = super().run(parsed_args)
+        if status == cli.OK and diagnosis.needs_attention(self.findings):
+            return cli.FINDINGS
+        return status
+
+    def examine(self, args):
+        """Every finding, most severe first."""
         data = None
-        if not parsed_args.no_cloud:
-            data = explain.load_cloud(parsed_args, self.app)[0]
-        if not parsed_args.config_file and os.path.exists(DEFAULT_CONF):
-            parsed_args.config_file = [DEFAULT_CONF]
-        replay = explain.prepare_nova(parsed_args, data or {})
-        from aerospike_filters.cmd import nova_setup
-        from aerospike_filters.scheduler import evaluation
-        if parsed_args.config_file:
-            conf = nova_setup.scheduler_conf(parsed_args.config_file)
-            findings, settings = diagnosis.check_scheduler_conf(conf)
+        if not args.no_cloud:
+            data = cli.load_snapshot(self, args)[0]
+        if not args.config_file and os.path.exists(DEFAULT_CONF):
+            args.config_file = [DEFAULT_CONF]
+        replay = cli.replay_with_nova_conf(args.config_file, data or {})
+        from aerospike_filters.scheduler import nova_config
+        scheduler_conf = None
+        if args.config_file:
+            try:
+                scheduler_conf = nova_config.scheduler_conf(args.config_file)
+            except conf.ConfigError as exc:
+                raise cli.CommandError(str(exc)) from None
+            findings, settings = diagnosis.check_scheduler_conf(
+                scheduler_conf)
         else:
-            conf, settings = None, evaluation.read_settings()
-            findings = [diagnosis.Finding(
-                diagnosis.INFO, 'nova.conf', 'no nova.conf checked',
-                "pass the scheduler's nova.conf with --config-file")]
+            settings = conf.read_settings()
+            findings = [diagnosis.no_config_checked()]
         findings += diagnosis.check_validators()
         if data is not None and settings is not None:
             # The filter's own warnings repeat findings listed below.
@@ -72,15 +85,7 @@ class Doctor(lister.Lister):
                 return [row.host for row in rows if row.passes]
 
             findings += diagnosis.check_cloud(data, settings, passing_hosts)
-            if conf is not None:
-                findings += diagnosis.check_nvme_config(conf, settings, data)
-        findings.sort(key=lambda f: _ORDER[f.severity])
-        self.bad = any(f.severity != diagnosis.INFO for f in findings)
-        if not findings:
-            self.app.stderr.write('No problems found.\n')
-        return COLUMNS, findings
-
-    def run(self, parsed_args):
-        self.bad = False
-        super().run(parsed_args)
-        return 1 if self.bad else 0
+            if scheduler_conf is not None:
+                findings += diagnosis.check_nvme_config(scheduler_conf,
+                                                        settings, data)
+        return diagnosis.by_severity(findings)

@@ -13,9 +13,9 @@
 """``aerospike-filters flavor create``: a consistent Aerospike flavor."""
 
 from cliff import show
+from osc_lib.cli import format_columns
 
-from aerospike_filters.cmd import cloud
-from aerospike_filters.cmd import main
+from aerospike_filters import cli
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
 
@@ -30,21 +30,21 @@ def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme'):
     try:
         tiers = storage_request.parse_tiers(tiers_text)
     except storage_request.InvalidStorageValue as exc:
-        raise main.UserError('--storage: %s' % exc)
+        raise cli.CommandError('--storage: %s' % exc)
     specs = {storage_request.STORAGE_SPEC: ','.join(
         t for t in storage.TIERS if t in tiers)
         if tiers != frozenset(storage.TIERS) else storage.LOCAL}
     if storage.NVME in tiers:
         count = 1 if nvme_devices is None else nvme_devices
         if count < 1:
-            raise main.UserError('--nvme-devices must be 1 or more for a '
-                                 'flavor that accepts nvme')
+            raise cli.CommandError('--nvme-devices must be 1 or more for a '
+                                   'flavor that accepts nvme')
         if not nvme_alias or ':' in nvme_alias or ',' in nvme_alias:
-            raise main.UserError('--nvme-alias %r is not a [pci] alias name'
-                                 % nvme_alias)
+            raise cli.CommandError('--nvme-alias %r is not a [pci] alias name'
+                                   % nvme_alias)
         specs['pci_passthrough:alias'] = '%s:%d' % (nvme_alias, count)
     elif nvme_devices is not None:
-        raise main.UserError(
+        raise cli.CommandError(
             '--nvme-devices needs a --storage that accepts nvme (e.g. '
             '"nvme" or "local"); %r does not' % tiers_text)
     return specs
@@ -71,37 +71,43 @@ def set_validated_extra_specs(conn, flavor_id, specs):
             message = next(iter(body.values()))['message']
         except Exception:
             message = response.text[:200]
-        raise main.UserError('nova-api refused the extra specs (HTTP %d): %s'
-                             % (response.status_code, message))
+        raise cli.CommandError('nova-api refused the extra specs (HTTP %d): %s'
+                               % (response.status_code, message))
 
 
-class CreateFlavor(show.ShowOne):
+class CreateFlavor(cli.CommandBase, show.ShowOne):
     """Create a flavor tagged for Aerospike, with consistent extra specs."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument('name', help='flavor name')
-        parser.add_argument('--storage', required=True,
+        parser.add_argument('name', metavar='<flavor-name>',
+                            help='name of the new flavor')
+        parser.add_argument('--storage', metavar='<tiers>', required=True,
                             help="tiers: 'local' or a comma-separated subset "
                                  'of nvme, lvm, raw')
-        parser.add_argument('--vcpus', type=int, required=True)
-        parser.add_argument('--ram', type=int, required=True,
-                            help='memory in MiB')
-        parser.add_argument('--disk', type=int, default=0,
-                            help='root disk in GiB (default 0)')
-        parser.add_argument('--ephemeral', type=int, default=0,
+        parser.add_argument('--vcpus', metavar='<vcpus>', type=int,
+                            required=True, help='number of vCPUs')
+        parser.add_argument('--ram', metavar='<size-mb>', type=int,
+                            required=True, help='memory in MiB')
+        parser.add_argument('--disk', metavar='<size-gb>', type=int,
+                            default=0, help='root disk in GiB (default 0)')
+        parser.add_argument('--ephemeral', metavar='<size-gb>', type=int,
+                            default=0,
                             help='ephemeral disk in GiB (default 0)')
-        parser.add_argument('--nvme-devices', type=int, default=None,
+        parser.add_argument('--nvme-devices', metavar='<count>', type=int,
+                            default=None,
                             help='NVMe drives passed through (default 1 when '
                                  'the flavor accepts nvme)')
-        parser.add_argument('--nvme-alias', default='nvme',
+        parser.add_argument('--nvme-alias', metavar='<alias>',
+                            default='nvme',
                             help='[pci] alias of the NVMe drives (default '
                                  'nvme)')
-        parser.add_argument('--id', dest='flavor_id', default=None,
+        parser.add_argument('--id', metavar='<id>', dest='flavor_id',
+                            default=None,
                             help='flavor ID (default: generated)')
         parser.add_argument('--private', action='store_true',
                             help='not public')
-        cloud.add_argument(parser)
+        cli.add_cloud_argument(parser)
         return parser
 
     def take_action(self, args):
@@ -109,12 +115,12 @@ class CreateFlavor(show.ShowOne):
                                       args.nvme_alias)
         for option in ('vcpus', 'ram'):
             if getattr(args, option) < 1:
-                raise main.UserError('--%s must be 1 or more' % option)
-        conn = cloud.connect(self.app, args.os_cloud)
-        with cloud.errors_as_user_errors('Creating flavor %s' % args.name):
+                raise cli.CommandError('--%s must be 1 or more' % option)
+        conn = cli.connect(self, args.os_cloud)
+        with cli.cloud_errors('Creating flavor %s' % args.name):
             if conn.compute.find_flavor(args.name, ignore_missing=True):
-                raise main.UserError('a flavor named %r exists already'
-                                     % args.name)
+                raise cli.CommandError('a flavor named %r exists already'
+                                       % args.name)
             attrs = dict(name=args.name, vcpus=args.vcpus, ram=args.ram,
                          disk=args.disk, ephemeral=args.ephemeral,
                          is_public=not args.private)
@@ -130,4 +136,5 @@ class CreateFlavor(show.ShowOne):
         return (('name', 'id', 'vcpus', 'ram', 'disk', 'ephemeral',
                  'extra_specs'),
                 (flavor.name, flavor.id, flavor.vcpus, flavor.ram,
-                 flavor.disk, flavor.ephemeral, specs))
+                 flavor.disk, flavor.ephemeral,
+                 format_columns.DictColumn(specs)))

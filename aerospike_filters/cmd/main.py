@@ -14,7 +14,8 @@
 
 Subcommands are registered under the ``aerospike_filters.cli`` entry point
 namespace, so ``-f table|json|yaml|csv|value``, ``-c COLUMN`` and ``--help``
-behave as in every OpenStack client.
+behave as in every OpenStack client; exit statuses are those of
+:mod:`aerospike_filters.cli`.
 """
 
 import logging
@@ -23,10 +24,6 @@ import warnings
 
 from cliff import app
 from cliff import commandmanager
-
-
-class UserError(Exception):
-    """A mistake of the user's: one clear line on stderr, exit status 2."""
 
 
 class AerospikeFiltersApp(app.App):
@@ -39,7 +36,6 @@ class AerospikeFiltersApp(app.App):
             command_manager=commandmanager.CommandManager(
                 'aerospike_filters.cli'),
             deferred_help=True, **kwargs)
-        self._last_error = None
 
     def configure_logging(self):
         """Warnings and errors only, unless -v or --debug asks for more.
@@ -52,15 +48,6 @@ class AerospikeFiltersApp(app.App):
             for handler in logging.getLogger('').handlers:
                 if handler.level < logging.WARNING:
                     handler.setLevel(logging.WARNING)
-
-    def clean_up(self, cmd, result, err):
-        self._last_error = err
-
-    def run_subcommand(self, argv):
-        result = super().run_subcommand(argv)
-        if isinstance(self._last_error, UserError):
-            return 2
-        return result
 
 
 def _version():

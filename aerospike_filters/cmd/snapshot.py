@@ -13,15 +13,14 @@
 """``aerospike-filters snapshot``: capture a live cloud as a snapshot."""
 
 import json
-import sys
 
 from cliff import command
 
-from aerospike_filters.cmd import cloud
-from aerospike_filters.cmd import main
+from aerospike_filters import cli
+from aerospike_filters import live
 
 
-class Snapshot(command.Command):
+class Snapshot(cli.CommandBase, command.Command):
     """Capture hosts, aggregates and PCI pools of a live cloud as JSON.
 
     The output is the snapshot format ``explain --snapshot`` reads. PCI
@@ -30,23 +29,23 @@ class Snapshot(command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cloud.add_argument(parser)
-        parser.add_argument('-o', '--output', metavar='FILE',
-                            help='write to FILE instead of standard output')
+        cli.add_cloud_argument(parser)
+        parser.add_argument('-o', '--output', metavar='<file>',
+                            help='write to this file instead of standard '
+                                 'output')
         return parser
 
     def take_action(self, parsed_args):
-        from aerospike_filters import live
-        conn = cloud.connect(self.app, parsed_args.os_cloud)
-        with cloud.errors_as_user_errors('Reading the cloud'):
+        conn = cli.connect(self, parsed_args.os_cloud)
+        with cli.cloud_errors('Reading the cloud'):
             data = live.snapshot(conn)
         text = json.dumps(data, indent=2, sort_keys=True) + '\n'
-        if parsed_args.output:
-            try:
-                with open(parsed_args.output, 'w', encoding='utf-8') as out:
-                    out.write(text)
-            except OSError as exc:
-                raise main.UserError('%s: cannot write: %s'
-                                     % (parsed_args.output, exc.strerror))
-        else:
-            (self.app.stdout or sys.stdout).write(text)
+        if not parsed_args.output:
+            self.app.stdout.write(text)
+            return
+        try:
+            with open(parsed_args.output, 'w', encoding='utf-8') as out:
+                out.write(text)
+        except OSError as exc:
+            raise cli.CommandError('%s: cannot write: %s'
+                                   % (parsed_args.output, exc.strerror))

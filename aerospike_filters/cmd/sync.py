@@ -16,15 +16,16 @@ import json
 import sys
 
 from cliff import show
+from osc_lib.cli import format_columns
 
-from aerospike_filters.cmd import cloud
-from aerospike_filters.cmd import main
-from aerospike_filters.cmd import probe
+from aerospike_filters import cli
+from aerospike_filters import cloud
+from aerospike_filters.sync import apply
 from aerospike_filters.sync import plan as sync_plan
 
 
 def read_report(path):
-    """The probe's JSON report from a file or '-' (stdin), or UserError."""
+    """The probe's JSON report from a file or '-' (stdin), or CommandError."""
     try:
         if path == '-':
             report = json.load(sys.stdin)
@@ -32,18 +33,19 @@ def read_report(path):
             with open(path, encoding='utf-8') as stream:
                 report = json.load(stream)
     except OSError as exc:
-        raise main.UserError('%s: cannot read probe report: %s'
-                             % (path, exc.strerror or exc))
+        raise cli.CommandError('%s: cannot read probe report: %s'
+                               % (path, exc.strerror or exc))
     except ValueError as exc:
-        raise main.UserError('%s: not a JSON probe report: %s' % (path, exc))
+        raise cli.CommandError('%s: not a JSON probe report: %s'
+                               % (path, exc))
     if not isinstance(report, dict) or not isinstance(
             report.get('host'), str):
-        raise main.UserError("%s: a probe report needs 'host' and "
-                             "'ephemeral_backend'" % path)
+        raise cli.CommandError("%s: a probe report needs 'host' and "
+                               "'ephemeral_backend'" % path)
     return report
 
 
-class Sync(show.ShowOne):
+class Sync(cli.CommandBase, show.ShowOne):
     """Put this host in the aggregate of its ephemeral backend, and only it.
 
     The backend comes from a probe report (--report), is given (--backend),
@@ -59,29 +61,54 @@ class Sync(show.ShowOne):
         parser = super().get_parser(prog_name)
         source = parser.add_mutually_exclusive_group()
         source.add_argument(
-            '--report', metavar='FILE',
+            '--report', metavar='<file>',
             help="the probe's JSON report ('-' reads standard input)")
         source.add_argument(
-            '--backend', metavar='BACKEND',
+            '--backend', metavar='<backend>',
             help='publish this backend instead of a probe report')
-        probe.add_arguments(parser)
-        parser.add_argument('--host', help='compute host name (default: the '
-                            "report's host)")
-        cloud.add_argument(parser)
+        cli.add_probe_arguments(parser)
+        parser.add_argument('--host', metavar='<host>',
+                            help="compute host name (default: the report's "
+                                 'host)')
+        cli.add_cloud_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
                             help='also set the trait CUSTOM_AEROSPIKE_'
                                  'BACKEND_<BACKEND> on the resource provider')
-        parser.add_argument('--retries', type=int, default=5,
+        parser.add_argument('--retries', metavar='<count>', type=int,
+                            default=5,
                             help='attempts per API call on transient '
                                  'errors, with exponential backoff '
                                  '(default 5)')
-        parser.add_argument('--node', help='resource provider (hypervisor '
-                            'hostname) for --traits (default: the host)')
+        parser.add_argument('--node', metavar='<node>',
+                            help='resource provider (hypervisor hostname) '
+                                 'for --traits (default: the host)')
         return parser
 
     def take_action(self, args):
+        host, backend = self._host_and_backend(args)
+        if args.retries < 1:
+            raise cli.CommandError('--retries must be 1 or more')
+        conn = cli.connect(self, args.os_cloud)
+        outcome, traits = self._publish(conn, args, host, backend)
+        self._tell_what_happened(args, outcome)
+        columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
+                   'dry_run', 'steps', 'conflicts')
+        data = (host, backend,
+                sync_plan.aggregate_name(backend) if backend else None,
+                bool(outcome.steps) and not args.dry_run, args.dry_run,
+                format_columns.ListColumn(s.command for s in outcome.steps),
+                format_columns.ListColumn(
+                    s.command for s in outcome.conflicts))
+        if traits is not None:
+            columns += ('traits',)
+            data += (format_columns.ListColumn(traits),)
+        return columns, data
+
+    @staticmethod
+    def _host_and_backend(args):
+        """The host and its canonical backend, from the chosen source."""
         if args.report:
             report = read_report(args.report)
             host = args.host or report['host']
@@ -89,22 +116,23 @@ class Sync(show.ShowOne):
         elif args.backend:
             host, backend = args.host, args.backend
             if not host:
-                raise main.UserError('--backend needs --host')
+                raise cli.CommandError('--backend needs --host')
         else:
             # No report given: probe this host now.
-            report = probe.run_probe(args, args.host)
+            report = cli.run_probe(args, args.host)
             host = args.host or report['host']
             backend = report['ephemeral_backend']
-        if backend is not None:
-            try:
-                backend = sync_plan.canonical_backend(backend)
-            except ValueError as exc:
-                raise main.UserError(str(exc))
-        from aerospike_filters.sync import apply
-        if args.retries < 1:
-            raise main.UserError('--retries must be 1 or more')
-        conn = cloud.connect(self.app, args.os_cloud)
-        retry = apply.Retrying(attempts=args.retries)
+        if backend is None:
+            return host, None
+        try:
+            return host, sync_plan.canonical_backend(backend)
+        except ValueError as exc:
+            raise cli.CommandError(str(exc)) from None
+
+    @staticmethod
+    def _publish(conn, args, host, backend):
+        """Apply (or plan) the aggregate moves and the trait."""
+        retry = cloud.Retrying(attempts=args.retries)
         try:
             outcome = apply.Publisher(conn, retry=retry).sync(
                 host, backend, dry_run=args.dry_run)
@@ -112,11 +140,15 @@ class Sync(show.ShowOne):
             if args.traits and backend is not None:
                 traits = apply.TraitPublisher(conn, retry=retry).publish(
                     args.node or host, backend, dry_run=args.dry_run)
-        except apply.SyncError as exc:
-            raise main.UserError(str(exc))
+        except cloud.CloudError as exc:
+            raise cli.CommandError(str(exc)) from None
         except Exception as exc:
-            raise main.UserError('sync of %s failed: %s'
-                                 % (host, apply.short_error(exc)))
+            raise cli.CommandError('sync of %s failed: %s'
+                                   % (host, cloud.first_line(exc))) from None
+        return outcome, traits
+
+    def _tell_what_happened(self, args, outcome):
+        host, backend = outcome.host, outcome.backend
         if not outcome.steps and not args.dry_run:
             self.app.stderr.write(
                 '%s: already in %s only; nothing changed\n'
@@ -127,14 +159,3 @@ class Sync(show.ShowOne):
                 '%s: aggregates not managed by sync disagree on the backend; '
                 'fix by hand: %s\n' % (host, '; '.join(
                     s.command for s in outcome.conflicts)))
-        columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
-                   'dry_run', 'steps', 'conflicts')
-        data = (host, backend,
-                sync_plan.aggregate_name(backend) if backend else None,
-                bool(outcome.steps) and not args.dry_run, args.dry_run,
-                [s.command for s in outcome.steps],
-                [s.command for s in outcome.conflicts])
-        if traits is not None:
-            columns += ('traits',)
-            data += (traits,)
-        return columns, data

@@ -92,30 +92,39 @@ def load(root, path, conf_dir=None):
                       for f in sorted(glob.glob(os.path.join(real_dir,
                                                              '*.conf')))]
     for name in files:
-        try:
-            real = rootfs.on_disk(root, rootfs.resolve(root, name))
-            if os.path.isdir(real):
-                raise NovaConfError('%s: is a directory, not a nova.conf'
-                                    % name)
-            with open(real, encoding='utf-8'):
-                pass
-            parsed = {}
-            cfg.ConfigParser(real, parsed).parse()
-        except NovaConfError:
-            raise
-        except rootfs.RootError as exc:
-            raise NovaConfError('%s: %s' % (name, exc))
-        except OSError as exc:
-            raise NovaConfError('%s: cannot read: %s'
-                                % (name, exc.strerror or exc))
-        except cfg.ParseError as exc:
-            raise NovaConfError('%s: not an INI file: %s'
-                                % (name, str(exc).splitlines()[0]))
-        for section, values in parsed.items():
-            target = sections.setdefault(section, {})
-            for key, value in values.items():
-                if key in ('device_spec', 'passthrough_whitelist'):
-                    target.setdefault(key, []).extend(value)
-                else:
-                    target[key] = value
+        _merge(sections, _read_ini(root, name))
     return NovaConf(sections, files)
+
+
+#: Multi-valued options: every line of every file counts.
+MULTI_VALUED = ('device_spec', 'passthrough_whitelist')
+
+
+def _read_ini(root, name):
+    """One file's sections, parsed as oslo.config parses nova.conf."""
+    try:
+        real = rootfs.on_disk(root, rootfs.resolve(root, name))
+        if os.path.isdir(real):
+            raise NovaConfError('%s: is a directory, not a nova.conf' % name)
+        parsed = {}
+        cfg.ConfigParser(real, parsed).parse()
+        return parsed
+    except rootfs.RootError as exc:
+        raise NovaConfError('%s: %s' % (name, exc))
+    except OSError as exc:
+        raise NovaConfError('%s: cannot read: %s'
+                            % (name, exc.strerror or exc))
+    except cfg.ParseError as exc:
+        raise NovaConfError('%s: not an INI file: %s'
+                            % (name, str(exc).splitlines()[0]))
+
+
+def _merge(sections, parsed):
+    """Later files win, except multi-valued options, which accumulate."""
+    for section, values in parsed.items():
+        target = sections.setdefault(section, {})
+        for key, value in values.items():
+            if key in MULTI_VALUED:
+                target.setdefault(key, []).extend(value)
+            else:
+                target[key] = value

@@ -69,33 +69,20 @@ def probe(root='/', nova_conf='/etc/nova/nova.conf',
     try:
         return _probe(root, nova_conf, nova_conf_dir, host, nocow)
     except (novaconf.NovaConfError, rootfs.RootError,
-            mounts.MountError, pci.DeviceSpecError) as exc:
+            mounts.MountError) as exc:
         raise ProbeError(str(exc))
 
 
 def _probe(root, nova_conf, nova_conf_dir, host, nocow):
     conf = novaconf.load(root, nova_conf, nova_conf_dir)
-    reasons = []
-    images_type = conf.images_type
-    if images_type not in IMAGES_TYPES:
-        raise ProbeError('%s: [libvirt] images_type = %r is not one of %s'
-                         % (conf.files[-1], images_type,
-                            ', '.join(IMAGES_TYPES)))
-    if images_type == 'default':
-        images_type = 'qcow2' if conf.use_cow_images else 'raw'
-        reasons.append('[libvirt] images_type is default and [DEFAULT] '
-                       'use_cow_images is %s: %s images'
-                       % (str(conf.use_cow_images).lower(), images_type))
-    else:
-        reasons.append('[libvirt] images_type = %s' % images_type)
-    backend = _backend(root, conf, images_type, reasons, nocow)
+    images_type, why = _images_type(conf)
+    backend, how = (_block_backend(conf, images_type) or
+                    _file_backend(root, conf, images_type, nocow))
     try:
         specs = pci.parse_specs(conf.device_specs)
     except pci.DeviceSpecError as exc:
         raise ProbeError('%s: %s' % (conf.files[-1], exc))
     devices = pci.nvme_devices(root, specs)
-    for device in devices:
-        reasons.append(_device_reason(device))
     return {
         'host': conf.host or host or socket.gethostname(),
         'ephemeral_backend': backend,
@@ -108,55 +95,63 @@ def _probe(root, nova_conf, nova_conf_dir, host, nocow):
                           'vfio': d.driver == 'vfio-pci',
                           'passthrough': d.passthrough}
                          for d in devices],
-        'reasons': reasons,
+        'reasons': [why, how] + [_device_reason(d) for d in devices],
     }
 
 
-def _backend(root, conf, images_type, reasons, nocow):
+def _images_type(conf):
+    """libvirt's effective images_type, and why."""
+    images_type = conf.images_type
+    if images_type not in IMAGES_TYPES:
+        raise ProbeError('%s: [libvirt] images_type = %r is not one of %s'
+                         % (conf.files[-1], images_type,
+                            ', '.join(IMAGES_TYPES)))
+    if images_type != 'default':
+        return images_type, '[libvirt] images_type = %s' % images_type
+    images_type = 'qcow2' if conf.use_cow_images else 'raw'
+    return images_type, ('[libvirt] images_type is default and [DEFAULT] '
+                         'use_cow_images is %s: %s images'
+                         % (str(conf.use_cow_images).lower(), images_type))
+
+
+def _block_backend(conf, images_type):
+    """(backend, why) when disks are not files on a filesystem, else None."""
     if images_type == 'lvm':
         group = conf.get('libvirt', 'images_volume_group')
-        reasons.append('ephemeral disks are LVM logical volumes in volume '
+        return 'lvm', ('ephemeral disks are LVM logical volumes in volume '
                        'group %s' % (group or '(unset: nova will fail to '
                                      'start instances)'))
-        return 'lvm'
     if images_type == 'rbd':
-        reasons.append('ephemeral disks are Ceph RBD images in pool %s: '
+        return 'rbd', ('ephemeral disks are Ceph RBD images in pool %s: '
                        'network storage' % conf.get(
                            'libvirt', 'images_rbd_pool', 'rbd'))
-        return 'rbd'
     if images_type == 'ploop':
-        reasons.append('ploop images are copy-on-write')
-        return 'ploop'
-    # raw/flat/qcow2: files in instances_path, judged by their filesystem.
-    try:
-        path = rootfs.resolve(root, conf.instances_path)
-        mount = mounts.mount_of(mounts.load(root), path)
-    except (rootfs.RootError, mounts.MountError) as exc:
-        raise ProbeError(str(exc))
+        return 'ploop', 'ploop images are copy-on-write'
+    return None
+
+
+def _file_backend(root, conf, images_type, nocow):
+    """(backend, why) of raw/flat/qcow2 files, from their filesystem."""
+    path = rootfs.resolve(root, conf.instances_path)
+    mount = mounts.mount_of(mounts.load(root), path)
     if mount is None:
-        raise ProbeError('%s: no mount holds %s'
-                         % (mounts.MOUNTINFO, path))
+        raise ProbeError('%s: no mount holds %s' % (mounts.MOUNTINFO, path))
     where = '%s (instances_path %s) is on %s, a %s filesystem' % (
         path, conf.instances_path, mount.point, mount.fstype)
     network = mounts.NETWORK_FILESYSTEMS.get(mount.fstype)
     if network is None and mounts.is_fuse_network(mount.fstype):
         network = 'nfs'
     if network is not None:
-        reasons.append(where + ' over the network (%s)' % mount.source)
-        return network
+        return network, where + ' over the network (%s)' % mount.source
     if images_type == 'qcow2':
-        reasons.append(where + '; qcow2 images are copy-on-write')
-        return 'qcow2'
-    if mount.fstype in mounts.COPY_ON_WRITE_FILESYSTEMS:
-        if nocow(rootfs.on_disk(root, path)):
-            reasons.append(where + ' with NOCOW set on the directory: raw '
-                           'files without copy-on-write')
-            return 'raw'
-        reasons.append(where + ' and the directory lacks NOCOW (chattr +C): '
+        return 'qcow2', where + '; qcow2 images are copy-on-write'
+    if mount.fstype not in mounts.COPY_ON_WRITE_FILESYSTEMS:
+        return 'raw', where + ': raw files on local storage'
+    if nocow(rootfs.on_disk(root, path)):
+        return 'raw', (where + ' with NOCOW set on the directory: raw files '
+                       'without copy-on-write')
+    return 'raw_cow', (where + ' and the directory lacks NOCOW (chattr +C): '
                        'raw files are copy-on-write')
-        return 'raw_cow'
-    reasons.append(where + ': raw files on local storage')
-    return 'raw'
 
 
 def _device_reason(device):

@@ -32,8 +32,8 @@ from oslo_utils import uuidutils
 
 from aerospike_filters import conf
 from aerospike_filters.scheduler import evaluation
-from aerospike_filters.scheduler import filter as storage_filter
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 
 CONF = conf.CONF
 
@@ -107,20 +107,20 @@ def explain(states, spec_obj):
 
     Pass or reject comes from nova's HostFilterHandler running the filter;
     the weight from nova's HostWeightHandler running the weigher; the tier
-    and the reason from the same Evaluation the filter uses.
+    and the reason from the same RequestVerdicts the filter uses.
     """
     passed = filters.HostFilterHandler().get_filtered_objects(
         [storage_filter.AerospikeStorageFilter()], states, spec_obj) or []
     weighed = weights.HostWeightHandler().get_weighed_objects(
         [storage_weigher.AerospikeStorageWeigher()], passed, spec_obj)
     weight_of = {id(w.obj): w.weight for w in weighed}
-    evaluate = evaluation.Evaluation(spec_obj)
+    request_verdicts = evaluation.RequestVerdicts(spec_obj)
     passed_ids = {id(state) for state in passed}
     rows = []
     ordered = [w.obj for w in weighed] + [
         s for s in states if id(s) not in passed_ids]
     for rank, state in enumerate(ordered, start=1):
-        verdict = evaluate.verdict(state)
+        verdict = request_verdicts.verdict(state)
         passes = id(state) in passed_ids
         rows.append(Row(
             rank if passes else None, state.host, passes,

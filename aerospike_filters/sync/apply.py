@@ -20,92 +20,30 @@ for other hosts, or a run interrupted half-way, converge.
 """
 
 import collections
-import time
 
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from aerospike_filters import cloud
+from aerospike_filters import host_facts
 from aerospike_filters.sync import plan as sync_plan
 
 TRAIT_PREFIX = 'CUSTOM_AEROSPIKE_BACKEND_'
-PLACEMENT_MICROVERSION = '1.6'
 
 Outcome = collections.namedtuple('Outcome', 'host backend steps conflicts')
 
 
-class SyncError(Exception):
+class SyncError(cloud.CloudError):
     """The sync cannot go on; the message says why and what to do."""
-
-
-class AuthError(SyncError):
-    """Credentials are missing, wrong or lack the admin role."""
-
-
-def _status(exc):
-    """The HTTP status of an openstacksdk or keystoneauth error, or None."""
-    return (getattr(exc, 'status_code', None) or
-            getattr(exc, 'http_status', None))
-
-
-def _is_transient(exc):
-    if isinstance(exc, (ks_exceptions.ConnectFailure,
-                        ks_exceptions.ConnectTimeout,
-                        ks_exceptions.RetriableConnectionFailure)):
-        return True
-    status = _status(exc)
-    return isinstance(exc, (sdk_exceptions.HttpException,
-                            ks_exceptions.HttpError)) and (
-        status is not None and (status >= 500 or status == 429))
-
-
-def _is_auth(exc):
-    if isinstance(exc, (ks_exceptions.Unauthorized,
-                        ks_exceptions.MissingAuthPlugin,
-                        ks_exceptions.Forbidden,
-                        sdk_exceptions.ForbiddenException)):
-        return True
-    return _status(exc) in (401, 403)
-
-
-class Retrying:
-    """Call functions with retries on transient errors."""
-
-    def __init__(self, attempts=5, delay=0.5, max_delay=8.0,
-                 sleep=time.sleep):
-        self.attempts = attempts
-        self.delay = delay
-        self.max_delay = max_delay
-        self.sleep = sleep
-
-    def __call__(self, what, func, *args, **kwargs):
-        delay = self.delay
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return func(*args, **kwargs)
-            except Exception as exc:
-                if _is_auth(exc):
-                    message = ('%s was refused: %s. sync needs credentials '
-                               'of a user with the admin role (clouds.yaml, '
-                               'OS_CLOUD or OS_* variables).'
-                               % (what, short_error(exc)))
-                    raise AuthError(message) from None
-                if not _is_transient(exc) or attempt == self.attempts:
-                    raise
-                self.sleep(delay)
-                delay = min(delay * 2, self.max_delay)
-
-
-def short_error(exc):
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
 
 
 class Publisher:
     """Moves one host between backend aggregates through the compute API."""
 
-    def __init__(self, conn, retry=None, backend_key='ephemeral_backend'):
+    def __init__(self, conn, retry=None,
+                 backend_key=host_facts.DEFAULT_BACKEND_KEY):
         self.conn = conn
-        self.retry = retry or Retrying()
+        self.retry = retry or cloud.Retrying()
         self.backend_key = backend_key
 
     def aggregates(self):
@@ -134,7 +72,7 @@ class Publisher:
                 except Exception as exc:
                     raise SyncError('%s (%s) failed: %s; run sync again'
                                     % (step.command, step.action,
-                                       short_error(exc))) from exc
+                                       cloud.first_line(exc))) from exc
                 done.append(step)
             steps = self.plan(host, backend)
         else:
@@ -189,10 +127,10 @@ class Publisher:
         try:
             return self.retry(what, func, *args, **kwargs)
         except (sdk_exceptions.HttpException, ks_exceptions.HttpError) as exc:
-            if _status(exc) in statuses:
+            if cloud.status_of(exc) in statuses:
                 return None
             raise SyncError('%s failed: %s'
-                            % (what, short_error(exc))) from None
+                            % (what, cloud.first_line(exc))) from None
 
 
 class TraitPublisher:
@@ -200,16 +138,15 @@ class TraitPublisher:
 
     def __init__(self, conn, retry=None):
         self.conn = conn
-        self.retry = retry or Retrying()
+        self.retry = retry or cloud.Retrying()
 
     @staticmethod
     def trait_for(backend):
         return TRAIT_PREFIX + sync_plan.canonical_backend(backend).upper()
 
     def _call(self, what, method, url, **kwargs):
-        client = self.conn.placement
-        return self.retry(what, getattr(client, method), url,
-                          microversion=PLACEMENT_MICROVERSION, **kwargs)
+        return cloud.placement_call(self.conn, self.retry, what, method, url,
+                                    **kwargs)
 
     def provider(self, node):
         response = self._call('Finding resource provider %s' % node, 'get',

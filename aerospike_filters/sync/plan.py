@@ -26,6 +26,7 @@ availability zone or other metadata.
 
 import collections
 
+from aerospike_filters import host_facts
 from aerospike_filters import storage
 
 PREFIX = 'aerospike-backend-'
@@ -60,7 +61,8 @@ def canonical_backend(value):
     return backend.name
 
 
-def plan(host, backend, aggregates, backend_key='ephemeral_backend'):
+def plan(host, backend, aggregates,
+         backend_key=host_facts.DEFAULT_BACKEND_KEY):
     """The ordered steps that put ``host`` in its backend's aggregate only.
 
     :param host: the compute host name (nova's service host).

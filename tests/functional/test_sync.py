@@ -23,11 +23,12 @@ import threading
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from aerospike_filters import cloud
 from aerospike_filters.sync import apply
 from aerospike_filters.sync import plan
 from tests.functional import base
 
-NO_WAIT = apply.Retrying(attempts=3, delay=0, sleep=lambda _: None)
+NO_WAIT = cloud.Retrying(attempts=3, delay=0, sleep=lambda _: None)
 
 
 class FaultyCompute:

@@ -28,9 +28,9 @@ from nova.scheduler import filters
 from nova.scheduler import weights
 from nova import test
 
-from aerospike_filters.scheduler import filter as storage_filter
 from aerospike_filters.scheduler import replay
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 
 NVME_VENDOR, NVME_PRODUCT = '144d', 'a80a'
 NVME_ALIAS = {'name': 'nvme', 'vendor_id': NVME_VENDOR,

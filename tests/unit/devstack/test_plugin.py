@@ -16,7 +16,7 @@ devstack itself cannot run here, so its functions are stubbed: the INI
 functions by ini_tool (a real line-preserving INI editor with devstack's
 semantics), the services and the CLIs by recorders. What nova then reads
 from the resulting nova.conf is checked with nova's own option
-definitions (``nova_setup.scheduler_conf``).
+definitions (``nova_config.scheduler_conf``).
 """
 
 import os
@@ -27,10 +27,9 @@ import sys
 import fixtures
 from oslotest import base
 
-from aerospike_filters.cmd import nova_setup
+from aerospike_filters.scheduler import nova_config
+from tests import TOP
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
 PLUGIN = os.path.join(TOP, 'devstack', 'plugin.sh')
 SETTINGS = os.path.join(TOP, 'devstack', 'settings')
 INI_TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -112,7 +111,7 @@ class TestDevstackPlugin(base.BaseTestCase):
             else []
 
     def nova_reads(self):
-        return nova_setup.scheduler_conf([self.conf])
+        return nova_config.scheduler_conf([self.conf])
 
     def text(self):
         with open(self.conf) as stream:

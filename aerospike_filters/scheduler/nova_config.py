@@ -10,44 +10,46 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""nova.conf for commands that run nova code outside nova's services."""
+"""nova.conf for tools that run nova's scheduler code outside nova.
+
+Read with nova's own option definitions, so defaults, types and
+multi-valued options behave as in nova-scheduler. Errors are
+:class:`aerospike_filters.conf.ConfigError` naming the file or option.
+"""
 
 from oslo_config import cfg
 
-from aerospike_filters.cmd import main
-from aerospike_filters import conf as aerospike_conf
+from aerospike_filters import conf
 
 CONF = cfg.CONF
-SCHEDULER_GROUPS = ('filter_scheduler', 'pci')
+#: nova's option groups the tools read from the scheduler's nova.conf.
+SCHEDULER_GROUPS = ('filter_scheduler', 'pci', 'scheduler')
 
 
 def scheduler_conf(paths):
     """The scheduler's options read from nova.conf files, on their own.
 
-    A separate ConfigOpts with nova's own definitions of the
-    ``[filter_scheduler]`` and ``[pci]`` options and this plugin's group:
-    defaults, types and multi-valued options behave as in nova-scheduler,
-    and the global CONF is left alone. A bad file or value is a UserError.
+    A separate ConfigOpts with nova's definitions of SCHEDULER_GROUPS and
+    this plugin's group; the global CONF is left alone.
     """
     from nova.conf import opts as nova_opts
-    conf = cfg.ConfigOpts()
+    config = cfg.ConfigOpts()
     # Groups by name: an OptGroup object would share its state (overrides
     # included) with the global CONF that registered it first.
     for group, opts in nova_opts.list_opts():
         name = getattr(group, 'name', group)
         if name in SCHEDULER_GROUPS:
-            conf.register_opts(opts, group=name)
-    conf.register_opts(aerospike_conf.aerospike_opts,
-                       group=aerospike_conf.GROUP)
+            config.register_opts(opts, group=name)
+    config.register_opts(conf.aerospike_opts, group=conf.GROUP)
     args = []
     for path in paths:
         args += ['--config-file', path]
     try:
-        conf(args, project='nova', default_config_files=[],
-             default_config_dirs=[])
+        config(args, project='nova', default_config_files=[],
+               default_config_dirs=[])
     except cfg.Error as exc:
-        raise main.UserError(str(exc).splitlines()[0])
-    return conf
+        raise conf.ConfigError(str(exc).splitlines()[0]) from None
+    return config
 
 
 def load_config(paths=()):
@@ -55,29 +57,23 @@ def load_config(paths=()):
 
     The filter and the weigher read the global CONF, as in nova-scheduler;
     the values of ``[aerospike_filters]`` and ``[pci] alias`` found in the
-    files are applied to it as overrides. A bad value is a UserError naming
-    the option.
+    files are applied to it as overrides.
     """
     import nova.conf  # noqa: F401  (registers nova's options on CONF)
     from nova.pci import request as pci_request
 
-    from aerospike_filters.scheduler import evaluation
     if getattr(CONF, '_args', None) is None:
         CONF([], project='nova', default_config_files=[],
              default_config_dirs=[])
     if paths:
         loaded = scheduler_conf(paths)
         try:
-            for opt in aerospike_conf.aerospike_opts:
-                CONF.set_override(
-                    opt.name, loaded[aerospike_conf.GROUP][opt.name],
-                    aerospike_conf.GROUP)
+            for opt in conf.aerospike_opts:
+                CONF.set_override(opt.name, loaded[conf.GROUP][opt.name],
+                                  conf.GROUP)
             CONF.set_override('alias', loaded.pci.alias, 'pci')
         except (cfg.Error, ValueError) as exc:
-            raise main.UserError('[%s] %s' % (aerospike_conf.GROUP,
-                                              str(exc).splitlines()[0]))
+            raise conf.ConfigError('[%s] %s' % (
+                conf.GROUP, str(exc).splitlines()[0])) from None
         pci_request.get_alias_from_config.cache_clear()
-    try:
-        evaluation.read_settings()
-    except evaluation.ConfigError as exc:
-        raise main.UserError(str(exc))
+    conf.read_settings()

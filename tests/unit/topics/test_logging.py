@@ -17,8 +17,9 @@ import logging
 import fixtures
 
 from aerospike_filters.scheduler import evaluation
-from aerospike_filters.scheduler import filter as storage_filter
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import memo
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
@@ -31,7 +32,7 @@ class TestLogging(base.NovaTestCase):
         # Warnings are deduplicated process-wide; start each test afresh.
         self.useFixture(fixtures.MonkeyPatch(
             'aerospike_filters.scheduler.evaluation._WARNED',
-            evaluation._Once()))
+            memo.BoundedMemo()))
 
     def capture(self, level):
         return self.useFixture(fixtures.FakeLogger(
@@ -70,7 +71,7 @@ class TestLogging(base.NovaTestCase):
         # branch is skipped: no per-host logging call happens at INFO.
         calls = []
         self.useFixture(fixtures.MonkeyPatch(
-            'aerospike_filters.scheduler.filter.LOG.debug',
+            'aerospike_filters.scheduler.storage_filter.LOG.debug',
             lambda *a, **k: calls.append(a)))
         self.capture(logging.INFO)
         self.passing(self.hosts({'q%d' % i: 'qcow2' for i in range(50)}),
@@ -106,15 +107,6 @@ class TestLogging(base.NovaTestCase):
         self.assertEqual('', log.output)
 
 
-class TestOnceIsBounded(base.NovaTestCase):
-
-    def test_memory_stays_bounded(self):
-        once = evaluation._Once(limit=10)
-        self.assertTrue(all(once.first(i) for i in range(100)))
-        self.assertLessEqual(len(once._seen), 10)
-        self.assertFalse(once.first(99))
-
-
 class TestFilterHoldsNoRequestState(base.NovaTestCase):
 
     def test_instance_attributes_do_not_change(self):
@@ -137,7 +129,7 @@ class TestBoundedLogging(base.NovaTestCase):
         super().setUp()
         self.useFixture(fixtures.MonkeyPatch(
             'aerospike_filters.scheduler.evaluation._WARNED',
-            evaluation._Once()))
+            memo.BoundedMemo()))
         aggregates = []
         names = ['h%05d' % i for i in range(10000)]
         for i in range(100):

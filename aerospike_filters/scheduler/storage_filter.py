@@ -18,6 +18,7 @@ from nova.scheduler import filters
 from nova.scheduler import utils as scheduler_utils
 from oslo_log import log as logging
 
+from aerospike_filters import conf
 from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
 
@@ -35,18 +36,19 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
     flavors pass only hosts whose ephemeral backend is lvm or raw, or that
     have enough free NVMe passthrough devices, as the flavor accepts.
 
+    A rebuild on the instance's own host passes unchecked: the host and the
+    flavor stay, so the storage cannot have changed. The filter overrides
+    ``filter_all``, so it applies this rule itself (see :func:`is_rebuild`)
+    instead of nova's ``RUN_ON_REBUILD``, which only ``_filter_one`` reads.
+
     The filter never raises: on an unexpected error a tagged request gets
     no host (fail closed) and an untagged request keeps every host.
     """
 
-    # A rebuild keeps the instance on its host and its flavor: storage
-    # cannot have become acceptable or not because of a new image.
-    RUN_ON_REBUILD = False
-
     def __init__(self):
         super().__init__()
         # Fail at scheduler start, naming the option, not at a request.
-        evaluation.read_settings()
+        conf.read_settings()
 
     def host_passes(self, host_state, spec_obj):
         """Single-host form, for callers that do not use filter_all."""
@@ -73,45 +75,50 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
     def _filter(self, hosts, spec_obj):
         if is_rebuild(spec_obj):
             return hosts
-        settings = evaluation.read_settings()
-        request = storage_request.parse_request(
-            evaluation.extra_specs_of(spec_obj))
-        if not request.tagged and not settings.isolate:
+        settings = conf.read_settings()
+        request_verdicts = evaluation.RequestVerdicts(spec_obj, settings)
+        request = request_verdicts.request
+        if not request.tagged and not settings.isolate_dedicated_hosts:
             return hosts
-        evaluate = evaluation.Evaluation(spec_obj, settings)
         if request.error:
             LOG.error('Flavor %(flavor)s has an invalid extra spec and gets '
                       'no host: %(error)s. Fix the flavor with: openstack '
                       'flavor set --property %(key)s=local %(flavor)s',
-                      {'flavor': evaluate.flavor_name, 'error': request.error,
+                      {'flavor': request_verdicts.flavor_name,
+                       'error': request.error,
                        'key': storage_request.STORAGE_SPEC})
             return []
-        passed, rejected = evaluate.partition(hosts)
+        passed, rejected = request_verdicts.partition(hosts)
         if LOG.isEnabledFor(logging.DEBUG):
-            self._log_reasons(evaluate, hosts)
+            _log_reasons(request_verdicts, hosts)
         if rejected and LOG.isEnabledFor(logging.INFO):
-            counts = collections.Counter(v.category for v in rejected)
-            LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
-                     '%(count)d of %(total)d hosts: %(summary)s',
-                     {'flavor': evaluate.flavor_name,
-                      'count': len(rejected), 'total': len(hosts),
-                      'summary': ' '.join(
-                          '%s=%d' % item for item in sorted(
-                              counts.items(),
-                              key=lambda kv: (-kv[1], kv[0])))})
+            _log_summary(request_verdicts, hosts, rejected)
         return passed
 
-    @staticmethod
-    def _log_reasons(evaluate, hosts):
-        for host in hosts[:DEBUG_HOSTS_PER_REQUEST]:
-            verdict = evaluate.verdict(host)
-            LOG.debug('%(host)s %(result)s: %(reason)s',
-                      {'host': host.host,
-                       'result': 'passes' if verdict.passes else 'rejected',
-                       'reason': verdict.reason})
-        if len(hosts) > DEBUG_HOSTS_PER_REQUEST:
-            LOG.debug('%d more hosts not shown; "aerospike-filters explain" '
-                      'shows every host', len(hosts) - DEBUG_HOSTS_PER_REQUEST)
+
+def _log_reasons(request_verdicts, hosts):
+    """DEBUG: each host's verdict, for the first hosts of the request."""
+    for host in hosts[:DEBUG_HOSTS_PER_REQUEST]:
+        verdict = request_verdicts.verdict(host)
+        LOG.debug('%(host)s %(result)s: %(reason)s',
+                  {'host': host.host,
+                   'result': 'passes' if verdict.passes else 'rejected',
+                   'reason': verdict.reason})
+    if len(hosts) > DEBUG_HOSTS_PER_REQUEST:
+        LOG.debug('%d more hosts not shown; "aerospike-filters explain" '
+                  'shows every host', len(hosts) - DEBUG_HOSTS_PER_REQUEST)
+
+
+def _log_summary(request_verdicts, hosts, rejected):
+    """INFO: one line counting the rejected hosts by category."""
+    counts = collections.Counter(v.category for v in rejected)
+    LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
+             '%(count)d of %(total)d hosts: %(summary)s',
+             {'flavor': request_verdicts.flavor_name,
+              'count': len(rejected), 'total': len(hosts),
+              'summary': ' '.join(
+                  '%s=%d' % item for item in sorted(
+                      counts.items(), key=lambda kv: (-kv[1], kv[0])))})
 
 
 def is_rebuild(spec_obj):

@@ -45,7 +45,11 @@ class TestOpenStackClientPlugin(base.BaseTestCase):
     def test_live_explain_without_credentials_is_one_clear_line(self):
         result = self.openstack('aerospike', 'explain')
         self.assertNotEqual(0, result.returncode)
-        self.assertIn("openstack client's credentials", result.stderr)
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertEqual(1, len(result.stderr.strip().splitlines()),
+                         result.stderr)
+        self.assertIn('--os-cloud', result.stderr)
+        self.assertIn('OS_CLOUD', result.stderr)
         self.assertNotIn('Traceback', result.stderr)
 
     def test_every_command_is_registered(self):

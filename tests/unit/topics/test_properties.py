@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 
 from aerospike_filters import storage
 
-from aerospike_filters.scheduler import filter as storage_filter
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 from tests.unit import base
 
 KEY = 'ephemeral_backend'

@@ -19,8 +19,8 @@ import sys
 import fixtures
 from oslotest import base
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+from tests import TOP
+
 SAMPLE = os.path.join(TOP, 'etc', 'aerospike-filters.conf.sample')
 GENERATOR_CONF = os.path.join(
     TOP, 'etc', 'aerospike-filters-config-generator.conf')

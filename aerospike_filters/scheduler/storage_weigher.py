@@ -19,10 +19,10 @@ from oslo_log import log as logging
 from aerospike_filters import conf
 from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters.scheduler import memo
+from aerospike_filters import verdict as verdicts
 
 LOG = logging.getLogger(__name__)
-CONF = conf.CONF
-MULTIPLIER_CACHE_SIZE = 1024
 
 
 class AerospikeStorageWeigher(weights.BaseHostWeigher):
@@ -36,18 +36,17 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
     # Fixed bounds make normalised weights comparable across requests:
     # nvme 0.75 and up, lvm 0.5, raw 0.25, untagged 0.
     minval = 0
-    maxval = evaluation.MAX_WEIGHT
+    maxval = verdicts.MAX_WEIGHT
 
     def __init__(self):
         super().__init__()
-        evaluation.read_settings()
         # Not a mutable option: it cannot change while the service runs,
         # so it is read once instead of once per host per request.
-        self._multiplier = CONF.aerospike_filters.storage_weight_multiplier
+        self._multiplier = conf.read_settings().storage_weight_multiplier
         # Multiplier per set of aggregate values: a pure function of
         # admin-set metadata, so nova's helper (and its log lines about bad
         # values) runs once per distinct set, not once per host per request.
-        self._by_values = {}
+        self._multipliers = memo.BoundedMemo(limit=1024)
 
     def weight_multiplier(self, host_state):
         """``storage_weight_multiplier``, overridable per aggregate."""
@@ -62,14 +61,9 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
                 return default
             values = frozenset(agg.metadata[key] for agg in aggregates
                                if key in agg.metadata)
-            multiplier = self._by_values.get(values)
-            if multiplier is None:
-                if len(self._by_values) >= MULTIPLIER_CACHE_SIZE:
-                    self._by_values.clear()
-                multiplier = self._by_values[values] = (
-                    scheduler_utils.get_weight_multiplier(
-                        host_state, key, default))
-            return multiplier
+            return self._multipliers.get(
+                values, lambda: scheduler_utils.get_weight_multiplier(
+                    host_state, key, default))
         except Exception:
             return default
 
@@ -83,10 +77,12 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
     def _weights(self, hosts, spec_obj):
         try:
             # The filter, which runs first, warns about bad metadata.
-            evaluate = evaluation.Evaluation(spec_obj, warn=False)
-            if not evaluate.tagged or evaluate.request.error:
+            request_verdicts = evaluation.RequestVerdicts(spec_obj,
+                                                          warn=False)
+            request = request_verdicts.request
+            if not request.tagged or request.error:
                 return [0.0] * len(hosts)
-            return evaluate.weights(hosts)
+            return request_verdicts.weights(hosts)
         except Exception:
             LOG.exception('AerospikeStorageWeigher failed unexpectedly for '
                           'flavor %s; weighing every host 0.',

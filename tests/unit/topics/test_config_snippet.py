@@ -19,11 +19,10 @@ from nova.scheduler import filters
 from nova.scheduler import weights
 from nova import test
 
-from aerospike_filters.cmd import nova_setup
 from aerospike_filters import conf
+from aerospike_filters.scheduler import nova_config
+from tests import TOP
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__))))
 SNIPPET = os.path.join(TOP, 'etc', 'nova.conf.aerospike-snippet')
 README = os.path.join(TOP, 'README.rst')
 
@@ -32,7 +31,7 @@ class TestSnippet(test.NoDBTestCase):
 
     def setUp(self):
         super().setUp()
-        self.conf = nova_setup.scheduler_conf([SNIPPET])
+        self.conf = nova_config.scheduler_conf([SNIPPET])
 
     def test_names_only_existing_plugin_options(self):
         known = {opt.name for opt in conf.aerospike_opts}

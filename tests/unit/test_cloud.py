@@ -16,7 +16,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 from oslotest import base
 
-from aerospike_filters.sync import apply
+from aerospike_filters import cloud
 
 
 class Flaky:
@@ -36,7 +36,7 @@ class TestRetrying(base.BaseTestCase):
     def setUp(self):
         super().setUp()
         self.sleeps = []
-        self.retry = apply.Retrying(attempts=4, delay=1, max_delay=3,
+        self.retry = cloud.Retrying(attempts=4, delay=1, max_delay=3,
                                     sleep=self.sleeps.append)
 
     def test_transient_errors_back_off(self):
@@ -62,7 +62,7 @@ class TestRetrying(base.BaseTestCase):
         for error in (ks_exceptions.Unauthorized('bad password'),
                       sdk_exceptions.ForbiddenException(
                           message='Policy does not allow')):
-            exc = self.assertRaises(apply.AuthError, self.retry,
+            exc = self.assertRaises(cloud.AuthError, self.retry,
                                     'Listing host aggregates', Flaky(error))
             self.assertIn('Listing host aggregates', str(exc))
             self.assertIn('admin role', str(exc))

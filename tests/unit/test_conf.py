@@ -17,9 +17,8 @@ from nova import test
 from oslo_config import fixture as config_fixture
 
 from aerospike_filters import conf
-from aerospike_filters.scheduler import evaluation
-from aerospike_filters.scheduler import filter as storage_filter
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 
 BAD_VALUES = {
     'host_backends': 'compute1:lvm,compute2:zfs',
@@ -39,7 +38,7 @@ class TestConfigErrors(test.NoDBTestCase):
                 config.load_raw_values(group=conf.GROUP, **{option: value})
                 for plugin in (storage_filter.AerospikeStorageFilter,
                                storage_weigher.AerospikeStorageWeigher):
-                    exc = self.assertRaises(evaluation.ConfigError, plugin)
+                    exc = self.assertRaises(conf.ConfigError, plugin)
                     self.assertIn(option, str(exc))
                     self.assertIn(conf.GROUP, str(exc))
         # Afterwards the defaults load again.
@@ -50,11 +49,11 @@ class TestConfigErrors(test.NoDBTestCase):
             group=conf.GROUP, host_backends='compute1:LVM,compute2:flat',
             storage_weight_multiplier='-2.5',
             nvme_pci_aliases='nvme, nvme-big')
-        settings = evaluation.read_settings()
+        settings = conf.read_settings()
         self.assertEqual({'compute1': 'LVM', 'compute2': 'flat'},
                          settings.host_backends)
         self.assertEqual(frozenset(['nvme', 'nvme-big']),
-                         settings.nvme_aliases)
+                         settings.nvme_pci_aliases)
 
 
 class TestSchedulerStart(test.TestCase):
@@ -68,7 +67,7 @@ class TestSchedulerStart(test.TestCase):
                    group='filter_scheduler')
         self.useFixture(config_fixture.Config(conf.CONF)).load_raw_values(
             group=conf.GROUP, host_backends='compute1:zfs')
-        exc = self.assertRaises(evaluation.ConfigError,
+        exc = self.assertRaises(conf.ConfigError,
                                 host_manager.HostManager)
         self.assertIn('host_backends', str(exc))
         self.assertIn('zfs', str(exc))

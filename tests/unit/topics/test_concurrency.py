@@ -24,8 +24,8 @@ from eventlet import patcher
 from nova.scheduler import filters
 from nova.scheduler import weights
 
-from aerospike_filters.scheduler import filter as storage_filter
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import storage_weigher
 from tests.unit import base
 
 real_threading = patcher.original('threading')

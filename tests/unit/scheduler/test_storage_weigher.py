@@ -14,7 +14,7 @@
 
 from nova.scheduler import weights
 
-from aerospike_filters.scheduler import weigher as storage_weigher
+from aerospike_filters.scheduler import storage_weigher
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}

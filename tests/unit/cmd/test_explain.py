@@ -125,7 +125,7 @@ class TestExplain(base.BaseTestCase):
 
     def test_bad_extra_spec_argument(self):
         self.assertUserError(run('explain', '--extra-spec', 'novalue'),
-                             'KEY=VALUE')
+                             'key=value')
 
     def test_bad_option_in_config_file(self):
         conf = self.write('nova.conf', '[aerospike_filters]\n'

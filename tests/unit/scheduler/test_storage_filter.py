@@ -19,8 +19,7 @@ from nova.scheduler import utils as scheduler_utils
 from oslo_config import cfg
 
 from aerospike_filters import conf
-from aerospike_filters.scheduler import evaluation
-from aerospike_filters.scheduler import filter as storage_filter
+from aerospike_filters.scheduler import storage_filter
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
@@ -230,7 +229,7 @@ class TestNeverBreaksTheScheduler(base.NovaTestCase):
 
     def test_bad_option_fails_at_start_naming_it(self):
         self.flags(ephemeral_backend_key=' ', group='aerospike_filters')
-        exc = self.assertRaises(evaluation.ConfigError,
+        exc = self.assertRaises(conf.ConfigError,
                                 storage_filter.AerospikeStorageFilter)
         self.assertIn('ephemeral_backend_key', str(exc))
 
@@ -243,7 +242,7 @@ class TestNeverBreaksTheScheduler(base.NovaTestCase):
         conf.register_opts(config)
         config(['--config-file', path], project='nova',
                default_config_files=[], default_config_dirs=[])
-        exc = self.assertRaises(evaluation.ConfigError,
-                                evaluation.read_settings, config)
+        exc = self.assertRaises(conf.ConfigError,
+                                conf.read_settings, config)
         self.assertIn('host_backends', str(exc))
         self.assertIn('zfs', str(exc))

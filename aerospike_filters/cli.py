@@ -1,0 +1,248 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What the commands share, in ``aerospike-filters`` and ``openstack``.
+
+Exit statuses, one-line errors, connections to a live cloud (with
+OpenStackClient's own credentials inside ``openstack``), and the choice
+of cloud data (live cloud, snapshot file, packaged sample) that
+``explain``, ``doctor`` and ``trait publish`` read. Credentials are never
+printed.
+"""
+
+import contextlib
+import sys
+
+from osc_lib import exceptions
+
+from aerospike_filters import cloud
+from aerospike_filters import conf
+from aerospike_filters import snapshot as snapshot_format
+
+#: Exit statuses of every command.
+OK = 0
+#: doctor found errors or warnings; sync left the host rejected.
+FINDINGS = 1
+#: A mistake in the input: one line on stderr names it and the fix.
+USER_ERROR = 2
+
+CommandError = exceptions.CommandError
+
+CREDENTIALS_HELP = ('pass --os-cloud NAME (a cloud in clouds.yaml) or set '
+                    'OS_CLOUD or the OS_* variables')
+
+
+class CommandBase:
+    """Mixin for cliff commands: one-line user errors, exit status 2.
+
+    The same in ``aerospike-filters`` and in ``openstack aerospike``: a
+    :class:`CommandError` (or an argument the parser refuses) prints one
+    line on stderr and makes the exit status :data:`USER_ERROR`.
+    """
+
+    # Credentials are needed only for a live cloud: connect() asks for them.
+    auth_required = False
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+
+        def error(message):
+            sys.stderr.write('%s: error: %s\n' % (prog_name, message))
+            sys.exit(USER_ERROR)
+
+        parser.error = error
+        return parser
+
+    def run(self, parsed_args):
+        try:
+            return super().run(parsed_args)
+        except CommandError as exc:
+            self.app.stderr.write('%s\n' % first_line(exc))
+            return USER_ERROR
+
+
+def first_line(exc):
+    return cloud.first_line(exc)
+
+
+# Connections
+
+
+def add_cloud_argument(parser, required=False):
+    parser.add_argument(
+        '--os-cloud', metavar='<cloud>', default=None, required=required,
+        help='cloud in clouds.yaml (default: OS_CLOUD, else the OS_* '
+             'variables; inside openstack, its own credentials)')
+
+
+def connect(command, cloud_name=None):
+    """An authenticated openstacksdk Connection, or CommandError.
+
+    Inside OpenStackClient (without ``--os-cloud`` on the subcommand): the
+    client's own connection, authenticated the way it authenticates every
+    command. Otherwise clouds.yaml, ``OS_CLOUD`` or the ``OS_*`` variables.
+    """
+    app = command.app
+    manager = getattr(app, 'client_manager', None)
+    try:
+        if manager is not None and cloud_name is None:
+            # The command started without authentication (it may read a
+            # snapshot); authenticate now exactly as OpenStackClient does
+            # for commands that require it.
+            command.auth_required = True
+            app.prepare_to_run_command(command)
+            return manager.sdk_connection
+        import openstack
+        conn = openstack.connect(cloud=cloud_name)
+        conn.authorize()
+        return conn
+    except Exception as exc:
+        raise CommandError(_connection_error(cloud_name, exc)) from None
+
+
+def _connection_error(cloud_name, exc):
+    where = ('cloud %r' % cloud_name if cloud_name
+             else 'the cloud of OS_CLOUD or the OS_* variables')
+    from openstack import exceptions as sdk_exceptions
+    if isinstance(exc, sdk_exceptions.ConfigException):
+        return 'cannot use %s: %s; %s' % (where, first_line(exc),
+                                          CREDENTIALS_HELP)
+    if cloud.is_missing_credentials(exc):
+        return 'no usable credentials for %s (%s): %s' % (
+            where, first_line(exc), CREDENTIALS_HELP)
+    if cloud.is_auth_error(exc):
+        return ('%s refused the credentials: %s (check them, and that the '
+                'user has the admin role)' % (where, first_line(exc)))
+    if cloud.is_unreachable(exc):
+        return 'cannot reach %s: %s' % (where, first_line(exc))
+    return 'cannot connect to %s: %s' % (where, first_line(exc))
+
+
+@contextlib.contextmanager
+def cloud_errors(what):
+    """Turn API, auth and connection failures into one-line CommandErrors."""
+    from keystoneauth1 import exceptions as ks_exceptions
+    from openstack import exceptions as sdk_exceptions
+    try:
+        yield
+    except cloud.CloudError as exc:
+        raise CommandError(str(exc)) from None
+    except Exception as exc:
+        if cloud.is_auth_error(exc):
+            raise CommandError('%s was refused: %s (check the credentials '
+                               'and that the user has the admin role)'
+                               % (what, first_line(exc))) from None
+        if cloud.is_unreachable(exc):
+            raise CommandError('%s failed: cannot reach the cloud: %s'
+                               % (what, first_line(exc))) from None
+        if isinstance(exc, (sdk_exceptions.SDKException,
+                            ks_exceptions.ClientException)):
+            raise CommandError('%s failed: %s'
+                               % (what, first_line(exc))) from None
+        raise
+
+
+# The compute's own storage
+
+
+def add_probe_arguments(parser):
+    """Where the probe reads this compute's nova.conf and files."""
+    parser.add_argument('--nova-conf', metavar='<file>',
+                        default='/etc/nova/nova.conf',
+                        help='nova.conf of this compute (default: '
+                             '/etc/nova/nova.conf)')
+    parser.add_argument('--nova-conf-dir', metavar='<directory>',
+                        default='/etc/nova/nova.conf.d',
+                        help='directory of further .conf files read after '
+                             'it, if it exists')
+    parser.add_argument('--root', metavar='<directory>', default='/',
+                        help='read every path under this directory (the '
+                             "host's root as a container sees it)")
+
+
+def run_probe(args, host=None):
+    """The probe's report for the arguments, or CommandError."""
+    from aerospike_filters.probe import report
+    try:
+        return report.probe(root=args.root, nova_conf=args.nova_conf,
+                            nova_conf_dir=args.nova_conf_dir, host=host)
+    except report.ProbeError as exc:
+        raise CommandError(str(exc)) from None
+
+
+# Cloud data: live, snapshot or the sample
+
+
+def add_source_arguments(parser):
+    """--snapshot | --os-cloud, and --config-file for nova.conf."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        '--snapshot', metavar='<file>',
+        help='JSON snapshot of the cloud (default: the packaged sample, '
+             '%s)' % snapshot_format.SAMPLE)
+    add_cloud_argument(source)
+    parser.add_argument(
+        '--config-file', metavar='<file>', action='append', default=[],
+        help="the scheduler's nova.conf: [aerospike_filters] options and, "
+             'unless the snapshot has pci_aliases, [pci] alias; repeat for '
+             'several files')
+
+
+def wants_live_cloud(command, args):
+    """Whether the arguments ask for a live cloud rather than a file.
+
+    --os-cloud or --flavor ask for one; inside OpenStackClient the cloud
+    it is logged in to is the default unless --snapshot is given.
+    """
+    inside_osc = getattr(command.app, 'client_manager', None) is not None
+    return bool(args.os_cloud or getattr(args, 'flavor', None) or
+                (inside_osc and not args.snapshot))
+
+
+def load_snapshot(command, args):
+    """The cloud's data as a snapshot dict, live or from a file."""
+    if wants_live_cloud(command, args):
+        from aerospike_filters import live
+        conn = connect(command, args.os_cloud)
+        with cloud_errors('Reading the cloud'):
+            return live.snapshot(conn), conn
+    path = args.snapshot or snapshot_format.sample_path()
+    try:
+        return snapshot_format.load(path), None
+    except snapshot_format.SnapshotError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def replay_with_nova_conf(config_files, data):
+    """nova's scheduler code, set up with nova.conf and the snapshot.
+
+    Returns :mod:`aerospike_filters.scheduler.replay`, with the global CONF
+    holding the files' ``[aerospike_filters]`` options and ``[pci] alias``
+    (the snapshot's ``pci_aliases`` win).
+    """
+    try:
+        from aerospike_filters.scheduler import nova_config
+        from aerospike_filters.scheduler import replay
+    except ImportError as exc:
+        if exc.name and exc.name.split('.')[0] == 'nova':
+            raise CommandError(
+                "this command runs nova's scheduler code and nova is not "
+                "installed here: pip install 'aerospike-filters[nova]', or "
+                "run it in nova's own environment") from None
+        raise
+    try:
+        nova_config.load_config(config_files)
+    except conf.ConfigError as exc:
+        raise CommandError(str(exc)) from None
+    if 'pci_aliases' in data:
+        replay.use_pci_aliases(data['pci_aliases'])
+    return replay

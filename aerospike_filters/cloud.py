@@ -1,0 +1,123 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Talking to a live cloud: placement calls, failures, retries.
+
+Shared by the tools that read or change a cloud through openstacksdk
+(``live``, ``sync``, ``traits``): the placement microversion they speak,
+how a failure is classified (credentials, unreachable, transient) and put
+in one line, and the retry policy for transient failures.
+"""
+
+import time
+
+from keystoneauth1 import exceptions as ks_exceptions
+from openstack import exceptions as sdk_exceptions
+
+#: Placement microversion of every call the tools make: 1.14 shows
+#: ``root_provider_uuid``, 1.18 filters providers by ``required`` traits.
+PLACEMENT_MICROVERSION = '1.18'
+
+
+class CloudError(Exception):
+    """A cloud operation cannot go on; the message says why and what to do."""
+
+
+class AuthError(CloudError):
+    """Credentials are missing, wrong or lack the admin role."""
+
+
+def first_line(exc):
+    """The first line of an exception's message, or its class name."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
+
+
+def status_of(exc):
+    """The HTTP status of an openstacksdk or keystoneauth error, or None."""
+    return (getattr(exc, 'status_code', None) or
+            getattr(exc, 'http_status', None))
+
+
+def is_auth_error(exc):
+    """Whether the cloud refused the credentials or the user's role."""
+    if isinstance(exc, (ks_exceptions.Unauthorized,
+                        ks_exceptions.Forbidden,
+                        sdk_exceptions.ForbiddenException)):
+        return True
+    return isinstance(exc, (sdk_exceptions.HttpException,
+                            ks_exceptions.HttpError)) and (
+        status_of(exc) in (401, 403))
+
+
+def is_missing_credentials(exc):
+    """Whether no usable credentials were given at all."""
+    return isinstance(exc, (ks_exceptions.MissingAuthPlugin,
+                            ks_exceptions.MissingRequiredOptions,
+                            sdk_exceptions.ConfigException))
+
+
+def is_unreachable(exc):
+    """Whether the cloud's endpoints could not be reached or found."""
+    return isinstance(exc, (ks_exceptions.ConnectionError,
+                            ks_exceptions.EndpointNotFound,
+                            ks_exceptions.DiscoveryFailure))
+
+
+def is_transient(exc):
+    """Whether trying again later may succeed (5xx, 429, no connection)."""
+    if isinstance(exc, (ks_exceptions.ConnectFailure,
+                        ks_exceptions.ConnectTimeout,
+                        ks_exceptions.RetriableConnectionFailure)):
+        return True
+    status = status_of(exc)
+    return isinstance(exc, (sdk_exceptions.HttpException,
+                            ks_exceptions.HttpError)) and (
+        status is not None and (status >= 500 or status == 429))
+
+
+class Retrying:
+    """Call functions with retries on transient errors.
+
+    Exponential backoff from ``delay`` up to ``max_delay`` seconds, at most
+    ``attempts`` calls. Credentials errors end at once as :class:`AuthError`.
+    """
+
+    def __init__(self, attempts=5, delay=0.5, max_delay=8.0,
+                 sleep=time.sleep):
+        self.attempts = attempts
+        self.delay = delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+
+    def __call__(self, what, func, *args, **kwargs):
+        delay = self.delay
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return func(*args, **kwargs)
+            except Exception as exc:
+                if is_auth_error(exc) or is_missing_credentials(exc):
+                    raise AuthError(
+                        '%s was refused: %s. This needs credentials of a '
+                        'user with the admin role (--os-cloud, OS_CLOUD or '
+                        'the OS_* variables).'
+                        % (what, first_line(exc))) from None
+                if not is_transient(exc) or attempt == self.attempts:
+                    raise
+                self.sleep(delay)
+                delay = min(delay * 2, self.max_delay)
+
+
+def placement_call(conn, retry, what, method, url, **kwargs):
+    """A placement request at PLACEMENT_MICROVERSION, with retries."""
+    return retry(what, getattr(conn.placement, method), url,
+                 microversion=PLACEMENT_MICROVERSION, **kwargs)
