@@ -13,6 +13,7 @@
 """Sphinx configuration of the aerospike-filters documentation."""
 
 extensions = [
+    'cliff.sphinxext',
     'openstackdocstheme',
     'oslo_config.sphinxext',
     'oslo_config.sphinxconfiggen',
@@ -37,3 +38,11 @@ pygments_style = 'native'
 html_theme = 'openstackdocs'
 html_static_path = ['_static']
 graphviz_output_format = 'svg'
+# The CLI reference documents the commands' options, not cliff's globals.
+autoprogram_cliff_ignored = ['--help', '--format', '--column',
+                             '--max-width', '--fit-width', '--print-empty',
+                             '--noindent', '--prefix', '--quote',
+                             '--sort-column', '--sort-ascending',
+                             '--sort-descending']
+# Options such as --flavor in the commands' help stay two hyphens.
+smartquotes = False
