@@ -20,6 +20,7 @@ printed.
 """
 
 import contextlib
+import os
 import sys
 
 from osc_lib import exceptions
@@ -42,15 +43,19 @@ CREDENTIALS_HELP = ('pass --os-cloud NAME (a cloud in clouds.yaml) or set '
 
 
 class CommandBase:
-    """Mixin for cliff commands: one-line user errors, exit status 2.
+    """Mixin for cliff commands: exit statuses and one-line user errors.
 
     The same in ``aerospike-filters`` and in ``openstack aerospike``: a
     :class:`CommandError` (or an argument the parser refuses) prints one
-    line on stderr and makes the exit status :data:`USER_ERROR`.
+    line on stderr and makes the exit status :data:`USER_ERROR`; a command
+    that completes but sets :attr:`needs_attention` exits :data:`FINDINGS`.
     """
 
     # Credentials are needed only for a live cloud: connect() asks for them.
     auth_required = False
+    #: Set by take_action: the command did its work, but what it found
+    #: needs the admin (doctor's findings, sync leaving a host rejected).
+    needs_attention = False
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -63,11 +68,15 @@ class CommandBase:
         return parser
 
     def run(self, parsed_args):
+        self.needs_attention = False
         try:
-            return super().run(parsed_args)
+            status = super().run(parsed_args)
         except CommandError as exc:
             self.app.stderr.write('%s\n' % first_line(exc))
             return USER_ERROR
+        if status == OK and self.needs_attention:
+            return FINDINGS
+        return status
 
 
 def first_line(exc):
@@ -158,28 +167,52 @@ def add_probe_arguments(parser):
     """Where the probe reads this compute's nova.conf and files."""
     parser.add_argument('--nova-conf', metavar='<file>',
                         default='/etc/nova/nova.conf',
-                        help='nova.conf of this compute (default: '
-                             '/etc/nova/nova.conf)')
+                        help='the nova.conf nova-compute runs with (default: '
+                             '/etc/nova/nova.conf); a relative path starts '
+                             'at the current directory')
     parser.add_argument('--nova-conf-dir', metavar='<directory>',
                         default='/etc/nova/nova.conf.d',
                         help='directory of further .conf files read after '
                              'it, if it exists')
     parser.add_argument('--root', metavar='<directory>', default='/',
-                        help='read every path under this directory (the '
-                             "host's root as a container sees it)")
+                        help="read every path under this directory (the "
+                             "host's root as a container sees it); "
+                             '--nova-conf and --nova-conf-dir, made absolute '
+                             'first, are read under it too')
 
 
 def run_probe(args, host=None):
-    """The probe's report for the arguments, or CommandError."""
+    """The probe's report for the arguments, or CommandError.
+
+    Relative paths start at the current directory, as in any command; with
+    --root they are then read under the root like every other path.
+    """
     from aerospike_filters.probe import report
     try:
-        return report.probe(root=args.root, nova_conf=args.nova_conf,
-                            nova_conf_dir=args.nova_conf_dir, host=host)
+        return report.probe(root=args.root,
+                            nova_conf=os.path.abspath(args.nova_conf),
+                            nova_conf_dir=os.path.abspath(args.nova_conf_dir),
+                            host=host)
     except report.ProbeError as exc:
         raise CommandError(str(exc)) from None
 
 
 # Cloud data: live, snapshot or the sample
+
+
+def add_config_file_argument(parser, what='[aerospike_filters] options'):
+    parser.add_argument(
+        '--config-file', metavar='<file>', action='append', default=[],
+        help="the scheduler's nova.conf, for its %s; repeat for several "
+             "files (default: the options' defaults)" % what)
+
+
+def settings_from_files(paths):
+    """The scheduler's ``[aerospike_filters]`` options, or CommandError."""
+    try:
+        return conf.settings_from_files(paths)
+    except conf.ConfigError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def add_source_arguments(parser):
@@ -190,11 +223,9 @@ def add_source_arguments(parser):
         help='JSON snapshot of the cloud (default: the packaged sample, '
              '%s)' % snapshot_format.SAMPLE)
     add_cloud_argument(source)
-    parser.add_argument(
-        '--config-file', metavar='<file>', action='append', default=[],
-        help="the scheduler's nova.conf: [aerospike_filters] options and, "
-             'unless the snapshot has pci_aliases, [pci] alias; repeat for '
-             'several files')
+    add_config_file_argument(
+        parser, '[aerospike_filters] options and, unless the snapshot has '
+        'pci_aliases, [pci] alias')
 
 
 def wants_live_cloud(command, args):

@@ -123,15 +123,25 @@ the Aerospike hosts.
 """),
     cfg.FloatOpt(
         'storage_weight_multiplier',
-        default=1.0,
+        default=40.0,
         help="""
 Multiplier of the AerospikeStorageWeigher, which prefers nvme over lvm over
 raw hosts for tagged flavors (ties broken by more free NVMe devices).
 
+nova sums every weigher's normalised weight (0 to 1) times its multiplier.
+This weigher's tiers are a quarter apart (nvme 0.875 and up, lvm 0.5, raw
+0.25), so its preference holds when a quarter of this multiplier exceeds
+the sum of the other weighers' multipliers that may differ between two
+hosts. nova's defaults sum to 9 (RAM, CPU, disk, I/O ops, PCI, hypervisor
+version, metrics, soft affinity and soft anti-affinity, 1 each): 40 gives
+10. The build failure and cross-cell weighers (1000000) still win, as they
+should. ``aerospike-filters doctor`` checks the sum for your nova.conf.
+
 Possible values:
 
 * A positive number prefers the faster tier; 0 disables the preference; a
-  negative number prefers the slower tier.
+  negative number prefers the slower tier. Below 4 times the sum of the
+  other multipliers, nova's other weighers may outweigh the tiers.
 
 Related options:
 
@@ -158,6 +168,19 @@ def register_opts(conf):
     """Register this plugin's options on ``conf``."""
     conf.register_group(aerospike_group)
     conf.register_opts(aerospike_opts, group=aerospike_group)
+
+
+def describe(settings):
+    """The effective options in one line, for the start-up log."""
+    return ', '.join([
+        'ephemeral_backend_key=%s' % settings.ephemeral_backend_key,
+        'host_backends=%d host(s)' % len(settings.host_backends),
+        'nvme_pci_aliases=%s' % ','.join(sorted(settings.nvme_pci_aliases)),
+        'allow_nvme_on_unsuitable_backend=%s'
+        % settings.allow_nvme_on_unsuitable_backend,
+        'isolate_dedicated_hosts=%s' % settings.isolate_dedicated_hosts,
+        'storage_weight_multiplier=%s' % settings.storage_weight_multiplier,
+    ])
 
 
 def list_opts():
@@ -188,6 +211,27 @@ def read_settings(config=None):
         name.strip() for name in values['nvme_pci_aliases'] or ()
         if name.strip())
     return Settings(**values)
+
+
+def settings_from_files(paths):
+    """The options as the files set them, without touching the global CONF.
+
+    For tools that need the scheduler's ``[aerospike_filters]`` options
+    but not nova (``sync``, ``flavor create``); no files means defaults.
+
+    :raises ConfigError: naming the file or the option.
+    """
+    config = cfg.ConfigOpts()
+    register_opts(config)
+    args = []
+    for path in paths or ():
+        args += ['--config-file', path]
+    try:
+        config(args, project='nova', default_config_files=[],
+               default_config_dirs=[])
+    except cfg.Error as exc:
+        raise ConfigError(str(exc).splitlines()[0]) from None
+    return read_settings(config)
 
 
 CONF = cfg.CONF

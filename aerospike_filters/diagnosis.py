@@ -26,6 +26,7 @@ from aerospike_filters import host_facts
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
 from aerospike_filters.sync import plan as sync_plan
+from aerospike_filters import verdict
 
 ERROR = 'error'
 WARNING = 'warning'
@@ -129,8 +130,72 @@ def check_scheduler_conf(config):
         found.append(Finding(ERROR, '[aerospike_filters]', str(exc),
                              'correct the value in nova.conf (see '
                              'etc/aerospike-filters.conf.sample)'))
-        settings = None
+        return found, None
+    if any(path in weighers for path in WEIGHER_PATHS):
+        found.extend(_check_weighing(config, settings, weighers))
     return found, settings
+
+
+#: nova's weighers whose weights differ between hosts by their capacity,
+#: load or group placement, and the options of their multipliers. The
+#: build failure and cross-cell weighers are left out on purpose: a host
+#: that fails builds should lose even against the storage preference.
+NOVA_WEIGHER_MULTIPLIERS = {
+    'RAMWeigher': ('filter_scheduler', 'ram_weight_multiplier'),
+    'CPUWeigher': ('filter_scheduler', 'cpu_weight_multiplier'),
+    'DiskWeigher': ('filter_scheduler', 'disk_weight_multiplier'),
+    'IoOpsWeigher': ('filter_scheduler', 'io_ops_weight_multiplier'),
+    'PCIWeigher': ('filter_scheduler', 'pci_weight_multiplier'),
+    'HypervisorVersionWeigher': ('filter_scheduler',
+                                 'hypervisor_version_weight_multiplier'),
+    'NumInstancesWeigher': ('filter_scheduler',
+                            'num_instances_weight_multiplier'),
+    'ImagePropertiesWeigher': ('filter_scheduler',
+                               'image_props_weight_multiplier'),
+    'ServerGroupSoftAffinityWeigher': ('filter_scheduler',
+                                       'soft_affinity_weight_multiplier'),
+    'ServerGroupSoftAntiAffinityWeigher': (
+        'filter_scheduler', 'soft_anti_affinity_weight_multiplier'),
+    'MetricsWeigher': ('metrics', 'weight_multiplier'),
+}
+
+
+def other_weighers_sum(config, weighers):
+    """How far nova's enabled weighers can move two hosts apart.
+
+    The sum of the magnitudes of the multipliers of those among
+    NOVA_WEIGHER_MULTIPLIERS that ``weighers`` enables.
+    """
+    from nova.scheduler import weights
+    try:
+        classes = weights.HostWeightHandler().get_matching_classes(weighers)
+    except Exception:
+        return None
+    total = 0.0
+    for cls in classes:
+        option = NOVA_WEIGHER_MULTIPLIERS.get(cls.__name__)
+        if option is not None:
+            group, name = option
+            total += abs(float(config[group][name]))
+    return total
+
+
+def _check_weighing(config, settings, weighers):
+    """The storage preference must outweigh nova's other weighers."""
+    others = other_weighers_sum(config, weighers)
+    multiplier = settings.storage_weight_multiplier
+    if others is None or multiplier <= 0 or verdict.preference_holds(
+            multiplier, others):
+        return []
+    return [Finding(
+        WARNING, '[aerospike_filters] storage_weight_multiplier',
+        "%s: a tier is worth %s, but nova's other weighers can move two "
+        "hosts apart by up to %s (the sum of their multipliers), so tagged "
+        "flavors may land on a slower tier" % (
+            multiplier, multiplier * verdict.TIER_GAP, others),
+        'in nova.conf, [aerospike_filters] storage_weight_multiplier = %s; '
+        'then restart nova-scheduler'
+        % verdict.multiplier_to_outweigh(others))]
 
 
 def check_validators():
@@ -155,7 +220,7 @@ def check_nvme_config(config, settings, data):
     nvme_flavors = [
         f['name'] for f in (data or {}).get('flavors', [])
         if storage.NVME in storage_request.parse_request(
-            f.get('extra_specs', {})).tiers]
+            f.get('extra_specs', {}), settings.nvme_pci_aliases).requested]
     if not nvme_flavors:
         return []
     found = []
@@ -194,19 +259,26 @@ def _aggregates_of(data):
     return members
 
 
-def check_cloud(data, settings, passing_hosts):
+HostsFor = collections.namedtuple('HostsFor', 'passing ineligible')
+HostsFor.__doc__ = """Where a flavor could go: the hosts the filter passes
+and nova could pick, and (host, why not) of those nova would not pick."""
+
+
+def check_cloud(data, settings, hosts_for):
     """Findings on the cloud's hosts, aggregates and flavors.
 
     :param data: a snapshot dict (with ``flavors`` for the flavor checks).
     :param settings: conf.Settings of the scheduler's nova.conf.
-    :param passing_hosts: callable(extra_specs) -> names of the hosts the
-        real filter passes, for "can this flavor ever be placed".
+    :param hosts_for: callable(extra_specs) -> :class:`HostsFor`, from the
+        real filter over the cloud, for "can this flavor be placed".
     """
     key = settings.ephemeral_backend_key
+    pci_known = data.get('pci_in_placement', True)
     return (_check_aggregate_values(data, key) +
             _check_hosts(data, settings) +
             [finding for flavor in data.get('flavors', [])
-             for finding in _check_flavor(flavor, settings, passing_hosts)] +
+             for finding in _check_flavor(flavor, settings, hosts_for,
+                                          pci_known)] +
             _check_dedicated(data, settings))
 
 
@@ -246,7 +318,8 @@ def _check_hosts(data, settings):
             found.append(Finding(
                 WARNING, "host '%s'" % name,
                 'no aggregate or host_backends entry names its ephemeral '
-                'backend: rejected for Aerospike unless it has free NVMe',
+                'backend: rejected for Aerospike, except for flavors that '
+                'request NVMe devices it has free',
                 'on %s: aerospike-filters probe > report.json && '
                 'aerospike-filters sync --report report.json '
                 '(or: openstack aggregate add host %s<backend> %s)'
@@ -284,50 +357,102 @@ def _check_dedicated(data, settings):
     return found
 
 
-def _check_flavor(flavor, settings, passing_hosts):
-    """Findings on one flavor's extra specs."""
+def _check_flavor(flavor, settings, hosts_for, pci_known=True):
+    """Findings on one flavor's extra specs.
+
+    ``pci_known``: the cloud's data holds its PCI devices (a live cloud
+    has them only when nova reports them to placement).
+    """
     name = flavor['name']
     specs = flavor.get('extra_specs', {})
-    found = []
-    for spec in specs:
-        if (spec.startswith(storage_request.NAMESPACE + ':') and
-                spec not in storage_request.KNOWN_SPECS):
-            found.append(Finding(
-                ERROR, "flavor '%s'" % name,
-                'unknown extra spec %s (only %s exists)'
-                % (spec, ', '.join(storage_request.KNOWN_SPECS)),
-                'openstack flavor unset --property %s %s' % (spec, name)))
-    parsed = storage_request.parse_request(specs)
+    parsed = storage_request.parse_request(specs, settings.nvme_pci_aliases)
     if not parsed.tagged:
-        return found
+        return []
+    subject = "flavor '%s'" % name
     if parsed.error:
-        found.append(Finding(
-            ERROR, "flavor '%s'" % name,
-            '%s: the scheduler places it nowhere' % parsed.error,
-            'openstack flavor set --property %s=local %s'
-            % (storage_request.STORAGE_SPEC, name)))
-        return found
-    if storage.NVME in parsed.tiers:
-        aliases = [part.split(':')[0].strip() for part in
-                   specs.get('pci_passthrough:alias', '').split(',')
-                   if part.strip()]
-        if not set(aliases) & settings.nvme_pci_aliases:
-            alias = sorted(settings.nvme_pci_aliases)[0] \
-                if settings.nvme_pci_aliases else 'nvme'
-            found.append(Finding(
-                WARNING, "flavor '%s'" % name,
-                'accepts the nvme tier but requests no NVMe device '
-                '(pci_passthrough:alias): on an NVMe host its guest gets '
-                'no drive',
-                'openstack flavor set --property pci_passthrough:alias=%s:1 '
-                '%s' % (alias, name)))
-    if not passing_hosts(specs):
-        found.append(Finding(
-            ERROR, "flavor '%s'" % name,
-            'no host offers any of its tiers (%s): every boot fails with '
-            'NoValidHost' % ','.join(t for t in storage.TIERS
-                                     if t in parsed.tiers),
-            'publish suitable hosts: aerospike-filters sync on an lvm or '
-            'raw compute, or openstack aggregate add host %slvm <host>'
-            % sync_plan.PREFIX))
-    return found
+        return [Finding(ERROR, subject, '%s: the scheduler places it '
+                        'nowhere' % parsed.error,
+                        _repair(name, specs, parsed, settings, hosts_for))]
+    if parsed.nvme_devices and not pci_known:
+        return [Finding(
+            INFO, subject, 'requests %d NVMe device(s), but the cloud does '
+            'not report PCI devices to placement, so no tool can see which '
+            'hosts have them free' % parsed.nvme_devices,
+            'set [pci] report_in_placement = true in the computes\' '
+            'nova.conf, or check with explain --snapshot <file> listing '
+            'the hosts\' pci_pools')]
+    hosts = hosts_for(specs)
+    if hosts.passing:
+        return []
+    return [Finding(ERROR, subject, 'no host can take it: %s; every boot '
+                    'fails with NoValidHost' % _why_no_host(parsed, hosts),
+                    _make_room(name, specs, parsed, settings, hosts,
+                               hosts_for))]
+
+
+def _with(specs, changes):
+    """Extra specs after the changes of a fix."""
+    result = dict(specs)
+    for change in changes:
+        if change.value is None:
+            result.pop(change.key, None)
+        else:
+            result[change.key] = change.value
+    return result
+
+
+def _repair(name, specs, parsed, settings, hosts_for):
+    """The command that makes an invalid flavor valid, and able to boot.
+
+    The contract's own fix first; when it would leave the flavor without
+    a host (a cloud without NVMe devices, say), a fix that keeps the
+    flavor's intent where the cloud allows.
+    """
+    candidates = [list(parsed.fix)]
+    lesser = parsed.requested - {storage.NVME}
+    candidates.append([storage_request.Change(
+        storage_request.STORAGE_SPEC,
+        storage_request.tier_value(lesser) if lesser else storage.LOCAL)])
+    for changes in candidates:
+        if hosts_for(_with(specs, changes)).passing:
+            return storage_request.fix_command(name, changes)
+    return '%s (no host can take it yet: %s)' % (
+        storage_request.fix_command(name, parsed.fix),
+        _publish_advice(settings))
+
+
+def _why_no_host(parsed, hosts):
+    accepted = storage_request.tier_value(parsed.tiers)
+    if hosts.ineligible:
+        return ('the filter passes %s, but nova would not pick %s' % (
+            ', '.join(host for host, _ in hosts.ineligible),
+            '; '.join('%s: %s' % pair for pair in hosts.ineligible)))
+    if parsed.tiers == {storage.NVME}:
+        return ('no host has %d free NVMe device(s) and a suitable backend'
+                % parsed.nvme_devices)
+    return 'no host offers %s' % accepted
+
+
+def _make_room(name, specs, parsed, settings, hosts, hosts_for):
+    """What gives a valid flavor a host."""
+    if hosts.ineligible:
+        return ('enable the nova-compute service of %s (openstack compute '
+                'service set --enable <host> nova-compute) or start it'
+                % ', '.join(host for host, _ in hosts.ineligible))
+    if parsed.tiers == {storage.NVME}:
+        wider = [storage_request.Change(storage_request.STORAGE_SPEC,
+                                        storage.LOCAL)]
+        if hosts_for(_with(specs, wider)).passing:
+            return ('accept lvm and raw too: %s (or give computes with an '
+                    'lvm or raw backend NVMe drives in [pci] device_spec)'
+                    % storage_request.fix_command(name, wider))
+        return ('give computes with an lvm or raw backend %d NVMe drive(s) '
+                'in [pci] device_spec, then %s'
+                % (parsed.nvme_devices, _publish_advice(settings)))
+    return _publish_advice(settings)
+
+
+def _publish_advice(settings):
+    return ('publish suitable hosts: run aerospike-filters sync on an lvm '
+            'or raw compute, or: openstack aggregate add host %slvm <host>'
+            % sync_plan.PREFIX)

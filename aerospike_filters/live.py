@@ -89,14 +89,32 @@ def pci_pools(conn, node_to_host):
     return pools
 
 
+#: Hypervisor details at this microversion name the service's host but,
+#: unlike 2.88 and later, do not make nova ask every compute its uptime.
+HYPERVISOR_MICROVERSION = '2.53'
+
+
+def node_hosts(conn):
+    """Compute node name (hypervisor hostname) -> nova-compute host."""
+    found = {}
+    url = '/os-hypervisors/detail'
+    while url:
+        response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
+        response.raise_for_status()
+        body = response.json()
+        for hypervisor in body.get('hypervisors', []):
+            host = (hypervisor.get('service') or {}).get('host')
+            if host:
+                found[hypervisor['hypervisor_hostname']] = host
+        url = next((link['href'] for link in body.get('hypervisors_links', [])
+                    if link.get('rel') == 'next'), None)
+    return found
+
+
 def snapshot(conn):
     """A snapshot dict of the live cloud (aerospike_filters.snapshot)."""
     services = _services(conn)
-    node_to_host = {}
-    for hypervisor in conn.compute.hypervisors(details=True):
-        service = hypervisor.service_details or {}
-        if service.get('host'):
-            node_to_host[hypervisor.name] = service['host']
+    node_to_host = node_hosts(conn)
     pools = pci_pools(conn, node_to_host) or {}
     hosts = []
     for service in sorted(services, key=lambda s: s.host):

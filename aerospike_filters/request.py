@@ -10,7 +10,19 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The request contract: what a flavor's extra specs ask of storage.
+"""The flavor contract: what a flavor's extra specs ask of storage.
+
+* A flavor is *tagged* when it has any ``aerospike:*`` extra spec.
+* ``aerospike:storage`` is ``local`` or a comma-separated subset of
+  ``nvme``, ``lvm``, ``raw``.
+* The nvme tier exists only for a flavor that requests NVMe devices through
+  ``pci_passthrough:alias`` with an alias of ``nvme_pci_aliases``; without
+  such a request NVMe counts for nothing. So ``local`` is lvm or raw, plus
+  nvme when devices are requested, and ``nvme`` alone without a request is
+  invalid.
+* Any other ``aerospike:*`` key, an invalid value or a malformed
+  ``pci_passthrough:alias`` makes a tagged flavor invalid: no host, and the
+  error names the fix.
 
 Only flavor extra specs (set by admins) are read; tenant-controlled inputs
 such as image properties and scheduler hints never reach this module.
@@ -18,6 +30,7 @@ Pure Python; no nova import.
 """
 
 import collections
+import shlex
 
 from aerospike_filters import storage
 
@@ -27,8 +40,17 @@ NAMESPACE = 'aerospike'
 STORAGE_SPEC = NAMESPACE + ':storage'
 #: Every extra spec this plugin defines.
 KNOWN_SPECS = (STORAGE_SPEC,)
+#: nova's extra spec requesting PCI devices by ``[pci] alias`` name.
+PCI_ALIAS_SPEC = 'pci_passthrough:alias'
+#: Default of the ``nvme_pci_aliases`` option.
+DEFAULT_NVME_ALIASES = ('nvme',)
+#: From this compute API microversion on, nova-api validates extra specs
+#: (with this plugin's validators, where installed); the ``openstack``
+#: client's default microversion is older and validates nothing.
+VALIDATING_MICROVERSION = '2.86'
 
-VALUE_HELP = ("'%s' (any tier) or a comma-separated subset of %s"
+VALUE_HELP = ("'%s' (lvm or raw, plus nvme when the flavor requests NVMe "
+              "devices) or a comma-separated subset of %s"
               % (storage.LOCAL, ', '.join(storage.TIERS)))
 
 
@@ -36,24 +58,36 @@ class InvalidStorageValue(ValueError):
     """An ``aerospike:storage`` value that names no valid tier set."""
 
 
-StorageRequest = collections.namedtuple(
-    'StorageRequest', 'tagged tiers value error')
-StorageRequest.__doc__ = """What a request asks of storage.
+class InvalidAliasRequest(ValueError):
+    """A ``pci_passthrough:alias`` value nova cannot read."""
 
-``tagged``: the flavor carries ``aerospike:storage``. ``tiers``: the
-accepted tiers (a frozenset, empty when untagged or invalid). ``value``:
-the raw extra spec value. ``error``: why the value is invalid, else None;
-an invalid tagged request is placed nowhere (fail closed).
+
+Change = collections.namedtuple('Change', 'key value')
+Change.__doc__ = """One extra spec change that repairs a flavor: set ``key``
+to ``value``, or unset ``key`` when ``value`` is None."""
+
+StorageRequest = collections.namedtuple(
+    'StorageRequest', 'tagged tiers requested nvme_devices value error fix')
+StorageRequest.__doc__ = """What a flavor asks of storage.
+
+``tagged``: the flavor has an ``aerospike:*`` extra spec. ``tiers``: the
+effective tiers (a frozenset; empty when untagged or invalid).
+``requested``: the tiers ``aerospike:storage`` names. ``nvme_devices``:
+NVMe devices requested through ``pci_passthrough:alias`` (0 when none).
+``value``: the raw ``aerospike:storage`` value. ``error``: why the flavor
+is invalid, else None; an invalid tagged flavor is placed nowhere (fail
+closed). ``fix``: the :class:`Change` list that repairs it.
 """
 
-UNTAGGED = StorageRequest(False, frozenset(), None, None)
+UNTAGGED = StorageRequest(False, frozenset(), frozenset(), 0, None, None, ())
 
 
 def parse_tiers(value):
     """Return the frozenset of tiers an ``aerospike:storage`` value names.
 
-    ``local`` means every tier; otherwise a comma-separated subset of the
-    tiers. Case-insensitive, white space tolerated, duplicates harmless.
+    ``local`` names every tier (the nvme tier then counts only with NVMe
+    devices requested); otherwise a comma-separated subset of the tiers.
+    Case-insensitive, white space tolerated, duplicates harmless.
 
     :raises InvalidStorageValue: with a message naming the value and the
         accepted forms.
@@ -74,15 +108,164 @@ def parse_tiers(value):
     return frozenset(words)
 
 
-def parse_request(extra_specs):
-    """Read the storage request out of a flavor's extra specs mapping."""
-    if not extra_specs or STORAGE_SPEC not in extra_specs:
+def alias_requests(value):
+    """``pci_passthrough:alias`` as a list of (alias name, count) pairs.
+
+    nova's form: ``<alias>:<count>[,<alias>:<count>...]``.
+
+    :raises InvalidAliasRequest: naming the spec and the fault.
+    """
+    if not isinstance(value, str):
+        raise InvalidAliasRequest('%s must be a string, e.g. nvme:1'
+                                  % PCI_ALIAS_SPEC)
+    pairs = []
+    for part in value.split(','):
+        name, sep, count = part.strip().partition(':')
+        try:
+            number = int(count)
+        except ValueError:
+            number = 0
+        if not name.strip() or not sep or number < 1:
+            raise InvalidAliasRequest(
+                '%s=%r is invalid: %r is not <alias>:<count> with a count '
+                'of 1 or more, e.g. nvme:1' % (PCI_ALIAS_SPEC, value,
+                                               part.strip()))
+        pairs.append((name.strip(), number))
+    return pairs
+
+
+def nvme_devices_requested(extra_specs, nvme_aliases=DEFAULT_NVME_ALIASES):
+    """NVMe devices a flavor requests through ``pci_passthrough:alias``.
+
+    :raises InvalidAliasRequest: when the spec is malformed.
+    """
+    if PCI_ALIAS_SPEC not in extra_specs:
+        return 0
+    return sum(count for name, count in
+               alias_requests(extra_specs[PCI_ALIAS_SPEC])
+               if name in nvme_aliases)
+
+
+def tier_value(tiers):
+    """The ``aerospike:storage`` value naming ``tiers``, best first."""
+    if tiers == frozenset(storage.TIERS):
+        return storage.LOCAL
+    return ','.join(t for t in storage.TIERS if t in tiers)
+
+
+def _invalid(value, error, *fix):
+    return StorageRequest(True, frozenset(), frozenset(), 0, value, error,
+                          tuple(fix))
+
+
+def parse_request(extra_specs, nvme_aliases=DEFAULT_NVME_ALIASES):
+    """Read the storage request out of a flavor's extra specs mapping.
+
+    :param nvme_aliases: the ``[pci] alias`` names that denote NVMe drives
+        (the ``nvme_pci_aliases`` option).
+    :returns: a :class:`StorageRequest`; an invalid one names its first
+        fault, and its ``fix`` repairs every fault at once.
+    """
+    parsed = _parse(extra_specs, nvme_aliases)
+    if parsed.error is None:
+        return parsed
+    changes = {}
+    fixed = dict(extra_specs)
+    attempt = parsed
+    # Each fix removes one fault; a flavor has at most one of each kind.
+    for _ in range(4):
+        for change in attempt.fix:
+            changes[change.key] = change
+            if change.value is None:
+                fixed.pop(change.key, None)
+            else:
+                fixed[change.key] = change.value
+        attempt = _parse(fixed, nvme_aliases)
+        if attempt.error is None:
+            break
+    return parsed._replace(fix=tuple(changes.values()))
+
+
+def _parse(extra_specs, nvme_aliases):
+    """The request, or the first fault and its own fix."""
+    if not extra_specs:
         return UNTAGGED
-    value = extra_specs[STORAGE_SPEC]
+    ours = sorted(key for key in extra_specs
+                  if isinstance(key, str) and
+                  key.startswith(NAMESPACE + ':'))
+    if not ours:
+        return UNTAGGED
+    value = extra_specs.get(STORAGE_SPEC)
+    unknown = [key for key in ours if key not in KNOWN_SPECS]
+    if unknown:
+        return _unknown_keys(extra_specs, unknown, value)
     try:
-        return StorageRequest(True, parse_tiers(value), value, None)
+        requested = parse_tiers(value)
     except InvalidStorageValue as exc:
-        return StorageRequest(True, frozenset(), value, str(exc))
+        return _invalid(value, str(exc), Change(STORAGE_SPEC, storage.LOCAL))
+    alias = sorted(nvme_aliases)[0] if nvme_aliases else 'nvme'
+    try:
+        devices = nvme_devices_requested(extra_specs, nvme_aliases)
+    except InvalidAliasRequest as exc:
+        # nova could not read it either; without it the flavor is valid,
+        # or asks for its NVMe device in the next round.
+        return _invalid(value, str(exc), Change(PCI_ALIAS_SPEC, None))
+    tiers = requested if devices else requested - {storage.NVME}
+    if not tiers:
+        # Keep the flavor's other PCI requests; add one NVMe device.
+        others = extra_specs.get(PCI_ALIAS_SPEC)
+        wanted = '%s:1' % alias
+        return _invalid(
+            value, '%s=%s requests no NVMe device: the nvme tier needs %s '
+            'with an alias of nvme_pci_aliases (%s)'
+            % (STORAGE_SPEC, value, PCI_ALIAS_SPEC,
+               ', '.join(sorted(nvme_aliases)) or 'none configured'),
+            Change(PCI_ALIAS_SPEC,
+                   '%s,%s' % (others, wanted) if others else wanted)
+        )._replace(requested=requested)
+    return StorageRequest(True, frozenset(tiers), requested, devices,
+                          value, None, ())
+
+
+def _unknown_keys(extra_specs, unknown, value):
+    """The invalid request of a flavor with unknown ``aerospike:*`` keys.
+
+    The fix removes them; when ``aerospike:storage`` itself is missing, it
+    sets it, to the misspelt key's value when that value is valid.
+    """
+    fix = [Change(key, None) for key in unknown]
+    if value is None:
+        guess = storage.LOCAL
+        for key in unknown:
+            try:
+                guess = tier_value(parse_tiers(extra_specs[key]))
+                break
+            except InvalidStorageValue:
+                continue
+        fix.insert(0, Change(STORAGE_SPEC, guess))
+    return _invalid(
+        value, 'unknown extra spec %s (the only %s:* extra spec is %s)'
+        % (', '.join(unknown), NAMESPACE, ', '.join(KNOWN_SPECS)), *fix)
+
+
+def fix_command(flavor, changes):
+    """The ``openstack`` command line that applies ``changes`` to a flavor.
+
+    Extra specs are set at :data:`VALIDATING_MICROVERSION`, so nova-api
+    checks them; several commands are joined with ``&&``.
+    """
+    name = shlex.quote(flavor)
+    sets = ' '.join('--property %s' % shlex.quote('%s=%s' % change)
+                    for change in changes if change.value is not None)
+    unsets = ' '.join('--property %s' % shlex.quote(change.key)
+                      for change in changes if change.value is None)
+    commands = []
+    if sets:
+        commands.append('openstack --os-compute-api-version %s flavor set '
+                        '%s %s' % (VALIDATING_MICROVERSION, sets, name))
+    if unsets:
+        commands.append('openstack flavor unset %s %s' % (unsets, name))
+    return ' && '.join(commands)
 
 
 def is_tagged(extra_specs):
@@ -92,6 +275,7 @@ def is_tagged(extra_specs):
     the request may be trusted.
     """
     try:
-        return STORAGE_SPEC in extra_specs
+        return any(isinstance(key, str) and key.startswith(NAMESPACE + ':')
+                   for key in extra_specs)
     except Exception:
         return False

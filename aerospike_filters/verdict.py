@@ -145,3 +145,22 @@ def tier_weight(verdict):
 
 #: Upper bound of tier_weight().
 MAX_WEIGHT = max(storage.TIER_RANK.values()) + 1
+
+#: Normalised distance between two adjacent tiers (nova normalises a
+#: weigher's weights to 0..1 with this weigher's fixed bounds).
+TIER_GAP = 1.0 / MAX_WEIGHT
+
+
+def preference_holds(multiplier, others):
+    """Whether the tiers outweigh weighers whose multipliers sum to others.
+
+    nova adds each weigher's normalised weight (0 to 1) times its
+    multiplier, so other weighers can move two hosts apart by at most the
+    sum of their multipliers' magnitudes; a tier must be worth more.
+    """
+    return multiplier * TIER_GAP > others
+
+
+def multiplier_to_outweigh(others):
+    """The smallest round multiplier for which preference_holds()."""
+    return float(int(others / TIER_GAP) + MAX_WEIGHT)

@@ -10,9 +10,37 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Tests of aerospike-filters; :data:`TOP` is the source tree's top."""
+"""Tests of aerospike-filters; :data:`TOP` is the source tree's top.
 
+The test run prints results, not the libraries' noise: deprecation
+warnings raised while nova and its libraries import are ignored here, and
+:func:`quiet_nova_logging` stops nova's log lines from reaching stdout
+outside the tests' own log capture.
+"""
+
+import logging
 import os
+import sys
+import warnings
 
 #: The top of the source tree (where setup.cfg is).
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+warnings.filterwarnings('ignore', category=DeprecationWarning)
+warnings.filterwarnings('ignore', category=PendingDeprecationWarning)
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+
+
+def quiet_nova_logging():
+    """Keep nova's import-time log handler to warnings and errors.
+
+    ``nova.test`` calls oslo.log's setup() when imported, which puts a
+    stdout handler on the root logger. Each test captures logging with
+    its own fixture; what nova logs after that fixture is gone (thread
+    pools shutting down in cleanups, INFO and DEBUG) would reach the
+    handler and clutter the results.
+    """
+    for handler in logging.getLogger().handlers:
+        if (isinstance(handler, logging.StreamHandler) and
+                handler.stream is sys.stdout):
+            handler.setLevel(logging.WARNING)

@@ -41,17 +41,11 @@ class Doctor(cli.CommandBase, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        self.findings = self.examine(parsed_args)
-        if not self.findings:
+        findings = self.examine(parsed_args)
+        if not findings:
             self.app.stderr.write('No problems found.\n')
-        return COLUMNS, self.findings
-
-    def run(self, parsed_args):
-        self.findings = []
-        status = super().run(parsed_args)
-        if status == cli.OK and diagnosis.needs_attention(self.findings):
-            return cli.FINDINGS
-        return status
+        self.needs_attention = diagnosis.needs_attention(findings)
+        return COLUMNS, findings
 
     def examine(self, args):
         """Every finding, most severe first."""
@@ -80,11 +74,19 @@ class Doctor(cli.CommandBase, lister.Lister):
                 logging.ERROR)
             states = replay.host_states(data)
 
-            def passing_hosts(specs):
-                rows = replay.explain(states, replay.request_spec(specs))
-                return [row.host for row in rows if row.passes]
+            def hosts_for(specs):
+                try:
+                    rows = replay.explain(states, replay.request_spec(specs))
+                except replay.RequestError:
+                    # nova cannot even build the request (an undefined PCI
+                    # alias, say): no host; check_nvme_config says why.
+                    return diagnosis.HostsFor([], [])
+                return diagnosis.HostsFor(
+                    [r.host for r in rows if r.verdict == replay.PASS],
+                    [(r.host, r.ineligible)
+                     for r in rows if r.verdict == replay.INELIGIBLE])
 
-            findings += diagnosis.check_cloud(data, settings, passing_hosts)
+            findings += diagnosis.check_cloud(data, settings, hosts_for)
             if scheduler_conf is not None:
                 findings += diagnosis.check_nvme_config(scheduler_conf,
                                                         settings, data)

@@ -16,8 +16,10 @@ from cliff import lister
 from osc_lib.cli import parseractions
 
 from aerospike_filters import cli
+from aerospike_filters import conf
 from aerospike_filters import live
 from aerospike_filters import request as storage_request
+from aerospike_filters import storage
 
 DEFAULT_EXTRA_SPECS = {storage_request.STORAGE_SPEC: 'local'}
 COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
@@ -26,11 +28,16 @@ COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
 class Explain(cli.CommandBase, lister.Lister):
     """Run the real filter and weigher over a cloud and explain each host.
 
-    Hosts that pass are ranked by weight; rejected hosts follow with the
-    reason. The cloud is a live one (--os-cloud), a snapshot file, or the
-    sample cloud shipped with the package. The flavor is a live flavor
-    (--flavor), extra specs given with --extra-spec (on top of the
-    flavor's, for a what-if), or aerospike:storage=local.
+    Hosts the filter passes and nova could pick are ranked by weight (the
+    weigher's contribution); hosts the filter passes but nova would not
+    pick (service disabled or down, requested PCI devices missing) follow
+    as INELIGIBLE, then the rejected hosts, each with the reason. The
+    evaluated request is printed on standard error.
+
+    The cloud is a live one (--os-cloud), a snapshot file, or the sample
+    cloud shipped with the package. The flavor is a live flavor (--flavor),
+    extra specs given with --extra-spec (on top of the flavor's, for a
+    what-if; checked as nova-api checks them), or aerospike:storage=local.
     """
 
     def get_parser(self, prog_name):
@@ -48,23 +55,54 @@ class Explain(cli.CommandBase, lister.Lister):
 
     def take_action(self, parsed_args):
         data, conn = cli.load_snapshot(self, parsed_args)
-        flavor, specs = None, {}
-        if parsed_args.flavor:
-            with cli.cloud_errors('Reading flavor %s' % parsed_args.flavor):
-                try:
-                    flavor, specs = live.flavor_extra_specs(
-                        conn, parsed_args.flavor)
-                except LookupError as exc:
-                    raise cli.CommandError(str(exc)) from None
-        specs.update(parsed_args.extra_specs or {})
-        if flavor is None and not specs:
-            specs = dict(DEFAULT_EXTRA_SPECS)
         replay = cli.replay_with_nova_conf(parsed_args.config_file, data)
-        rows = replay.explain(
-            replay.host_states(data),
-            replay.request_spec(specs, flavor_name=flavor or 'what-if'))
+        overrides = parsed_args.extra_specs or {}
+        flavor, specs = self._flavor(conn, parsed_args.flavor)
+        try:
+            replay.validate_extra_specs(overrides)
+            specs.update(overrides)
+            if flavor is None and not specs:
+                specs = dict(DEFAULT_EXTRA_SPECS)
+            spec_obj = replay.request_spec(specs,
+                                           flavor_name=flavor or 'what-if')
+        except replay.RequestError as exc:
+            raise cli.CommandError(str(exc)) from None
+        self.app.stderr.write(describe_request(
+            flavor or 'what-if', specs,
+            conf.read_settings().nvme_pci_aliases) + '\n')
+        rows = replay.explain(replay.host_states(data), spec_obj)
         return COLUMNS, [
-            (row.rank or '', row.host, 'PASS' if row.passes else 'REJECT',
-             row.tier or '', '' if row.weight is None
-             else round(row.weight, 4), row.state, row.reason)
+            (row.rank or '', row.host, row.verdict, row.tier or '',
+             '' if row.weight is None else round(row.weight, 4), row.state,
+             row.reason)
             for row in rows]
+
+    @staticmethod
+    def _flavor(conn, name_or_id):
+        """(name, extra specs) of a live flavor, or (None, {})."""
+        if not name_or_id:
+            return None, {}
+        with cli.cloud_errors('Reading flavor %s' % name_or_id):
+            try:
+                return live.flavor_extra_specs(conn, name_or_id)
+            except LookupError as exc:
+                raise cli.CommandError(str(exc)) from None
+
+
+def describe_request(flavor, specs, nvme_aliases):
+    """One line: the flavor, its extra specs and what the filter reads."""
+    shown = ', '.join('%s=%s' % item for item in sorted(specs.items()))
+    request = storage_request.parse_request(specs, nvme_aliases)
+    if not request.tagged:
+        meaning = 'untagged: every host passes'
+    elif request.error:
+        meaning = 'invalid, no host passes: %s; fix: %s' % (
+            request.error, storage_request.fix_command(flavor, request.fix))
+    else:
+        meaning = 'accepts %s' % storage_request.tier_value(request.tiers)
+        if request.nvme_devices:
+            meaning += ' (%d NVMe device(s) requested)' % request.nvme_devices
+        elif storage.NVME in request.requested:
+            meaning += ' (nvme does not count: no NVMe device requested)'
+    return 'Request: flavor %s (%s): %s' % (flavor, shown or 'no extra specs',
+                                            meaning)

@@ -20,39 +20,47 @@ from aerospike_filters import request as storage_request
 from aerospike_filters import storage
 
 
-def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme'):
-    """The extra specs of an Aerospike flavor, or UserError if inconsistent.
+def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
+                          nvme_aliases=storage_request.DEFAULT_NVME_ALIASES):
+    """The extra specs of an Aerospike flavor, or CommandError.
 
-    NVMe devices are requested (``pci_passthrough:alias``) exactly when the
-    flavor accepts the nvme tier; without it an NVMe host would be chosen
-    and no drive passed through.
+    A PCI request (``pci_passthrough:alias``) is made only when asked for
+    with ``nvme_devices``, and only for a flavor that accepts nvme. A flavor
+    naming nvme without devices is refused (the nvme tier would count for
+    nothing), except ``local``, which is lvm or raw without devices.
     """
     try:
         tiers = storage_request.parse_tiers(tiers_text)
     except storage_request.InvalidStorageValue as exc:
-        raise cli.CommandError('--storage: %s' % exc)
-    specs = {storage_request.STORAGE_SPEC: ','.join(
-        t for t in storage.TIERS if t in tiers)
-        if tiers != frozenset(storage.TIERS) else storage.LOCAL}
-    if storage.NVME in tiers:
-        count = 1 if nvme_devices is None else nvme_devices
-        if count < 1:
-            raise cli.CommandError('--nvme-devices must be 1 or more for a '
-                                   'flavor that accepts nvme')
-        if not nvme_alias or ':' in nvme_alias or ',' in nvme_alias:
-            raise cli.CommandError('--nvme-alias %r is not a [pci] alias name'
-                                   % nvme_alias)
-        specs['pci_passthrough:alias'] = '%s:%d' % (nvme_alias, count)
-    elif nvme_devices is not None:
+        raise cli.CommandError('--storage: %s' % exc) from None
+    specs = {storage_request.STORAGE_SPEC: storage_request.tier_value(tiers)}
+    if nvme_devices is not None:
+        if storage.NVME not in tiers:
+            raise cli.CommandError(
+                '--nvme-devices needs a --storage that accepts nvme (e.g. '
+                '"nvme" or "local"); %r does not' % tiers_text)
+        if nvme_devices < 1:
+            raise cli.CommandError('--nvme-devices must be 1 or more')
+        if nvme_alias not in nvme_aliases:
+            raise cli.CommandError(
+                '--nvme-alias %s is not one of the scheduler\'s '
+                'nvme_pci_aliases (%s): the nvme tier would count for '
+                'nothing; pass the scheduler\'s nova.conf with --config-file'
+                % (nvme_alias, ', '.join(sorted(nvme_aliases))))
+        specs[storage_request.PCI_ALIAS_SPEC] = '%s:%d' % (
+            nvme_alias, nvme_devices)
+    elif storage.NVME in tiers and specs[storage_request.STORAGE_SPEC] != \
+            storage.LOCAL:
+        without = storage_request.tier_value(tiers - {storage.NVME})
         raise cli.CommandError(
-            '--nvme-devices needs a --storage that accepts nvme (e.g. '
-            '"nvme" or "local"); %r does not' % tiers_text)
+            '--storage %s accepts nvme, which counts only with NVMe devices '
+            'passed through: add --nvme-devices <count>%s'
+            % (tiers_text, ', or use --storage %s' % without if without
+               else ''))
+    parsed = storage_request.parse_request(specs, nvme_aliases)
+    if parsed.error:  # the contract refuses what the checks above let by
+        raise cli.CommandError(parsed.error)
     return specs
-
-
-#: From this compute API microversion on, nova-api validates extra specs
-#: (through this plugin's validators, where installed).
-VALIDATING_MICROVERSION = '2.86'
 
 
 def set_validated_extra_specs(conn, flavor_id, specs):
@@ -64,7 +72,7 @@ def set_validated_extra_specs(conn, flavor_id, specs):
     response = conn.compute.post(
         '/flavors/%s/os-extra_specs' % flavor_id,
         json={'extra_specs': specs},
-        microversion=VALIDATING_MICROVERSION, raise_exc=False)
+        microversion=storage_request.VALIDATING_MICROVERSION, raise_exc=False)
     if response.status_code >= 400:
         try:
             body = response.json()
@@ -96,8 +104,9 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                             help='ephemeral disk in GiB (default 0)')
         parser.add_argument('--nvme-devices', metavar='<count>', type=int,
                             default=None,
-                            help='NVMe drives passed through (default 1 when '
-                                 'the flavor accepts nvme)')
+                            help='NVMe drives passed through to each guest '
+                                 '(pci_passthrough:alias); required for '
+                                 'nvme, optional for local, none without')
         parser.add_argument('--nvme-alias', metavar='<alias>',
                             default='nvme',
                             help='[pci] alias of the NVMe drives (default '
@@ -108,11 +117,14 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
         parser.add_argument('--private', action='store_true',
                             help='not public')
         cli.add_cloud_argument(parser)
+        cli.add_config_file_argument(parser)
         return parser
 
     def take_action(self, args):
+        settings = cli.settings_from_files(args.config_file)
         specs = aerospike_extra_specs(args.storage, args.nvme_devices,
-                                      args.nvme_alias)
+                                      args.nvme_alias,
+                                      settings.nvme_pci_aliases)
         for option in ('vcpus', 'ram'):
             if getattr(args, option) < 1:
                 raise cli.CommandError('--%s must be 1 or more' % option)

@@ -25,6 +25,8 @@ import warnings
 from cliff import app
 from cliff import commandmanager
 
+from aerospike_filters import version
+
 
 class AerospikeFiltersApp(app.App):
 
@@ -32,7 +34,7 @@ class AerospikeFiltersApp(app.App):
         super().__init__(
             description='Explain and operate the Aerospike storage filter '
                         'and weigher of nova-scheduler.',
-            version=_version(),
+            version=version.version_string(),
             command_manager=commandmanager.CommandManager(
                 'aerospike_filters.cli'),
             deferred_help=True, **kwargs)
@@ -48,14 +50,6 @@ class AerospikeFiltersApp(app.App):
             for handler in logging.getLogger('').handlers:
                 if handler.level < logging.WARNING:
                     handler.setLevel(logging.WARNING)
-
-
-def _version():
-    try:
-        from importlib import metadata
-        return metadata.version('aerospike-filters')
-    except Exception:
-        return 'unknown'
 
 
 def main(argv=None):

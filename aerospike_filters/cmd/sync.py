@@ -53,8 +53,13 @@ class Sync(cli.CommandBase, show.ShowOne):
 
     The host leaves every other aerospike-backend-* aggregate first, then
     joins aerospike-backend-<backend> (created with metadata
-    ephemeral_backend=<backend> when missing). Idempotent; needs admin
-    credentials from clouds.yaml, OS_CLOUD or OS_* variables.
+    <ephemeral_backend_key>=<backend> when missing; the key comes from the
+    scheduler's nova.conf given with --config-file). Idempotent; needs
+    admin credentials from clouds.yaml, OS_CLOUD or OS_* variables.
+
+    Exit status 1 when aggregates sync does not manage disagree with the
+    backend, so the filter keeps rejecting the host until an admin fixes
+    them (the conflicts column says how).
     """
 
     def get_parser(self, prog_name):
@@ -71,6 +76,7 @@ class Sync(cli.CommandBase, show.ShowOne):
                             help="compute host name (default: the report's "
                                  'host)')
         cli.add_cloud_argument(parser)
+        cli.add_config_file_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
@@ -90,9 +96,11 @@ class Sync(cli.CommandBase, show.ShowOne):
         host, backend = self._host_and_backend(args)
         if args.retries < 1:
             raise cli.CommandError('--retries must be 1 or more')
+        settings = cli.settings_from_files(args.config_file)
         conn = cli.connect(self, args.os_cloud)
-        outcome, traits = self._publish(conn, args, host, backend)
+        outcome, traits = self._publish(conn, args, settings, host, backend)
         self._tell_what_happened(args, outcome)
+        self.needs_attention = bool(outcome.conflicts) and not args.dry_run
         columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
                    'dry_run', 'steps', 'conflicts')
         data = (host, backend,
@@ -130,12 +138,14 @@ class Sync(cli.CommandBase, show.ShowOne):
             raise cli.CommandError(str(exc)) from None
 
     @staticmethod
-    def _publish(conn, args, host, backend):
+    def _publish(conn, args, settings, host, backend):
         """Apply (or plan) the aggregate moves and the trait."""
         retry = cloud.Retrying(attempts=args.retries)
         try:
-            outcome = apply.Publisher(conn, retry=retry).sync(
-                host, backend, dry_run=args.dry_run)
+            outcome = apply.Publisher(
+                conn, retry=retry,
+                backend_key=settings.ephemeral_backend_key).sync(
+                    host, backend, dry_run=args.dry_run)
             traits = None
             if args.traits and backend is not None:
                 traits = apply.TraitPublisher(conn, retry=retry).publish(

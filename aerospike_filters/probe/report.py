@@ -66,6 +66,8 @@ def probe(root='/', nova_conf='/etc/nova/nova.conf',
 
     :raises ProbeError: naming the file and what is wrong with it.
     """
+    if not os.path.isdir(root):
+        raise ProbeError('--root %s: no such directory' % root)
     try:
         return _probe(root, nova_conf, nova_conf_dir, host, nocow)
     except (novaconf.NovaConfError, rootfs.RootError,

@@ -80,9 +80,13 @@ class RequestVerdicts:
         self.settings = settings or conf.read_settings()
         self.warn = warn
         self.extra_specs = extra_specs_of(spec_obj)
-        self.request = storage_request.parse_request(self.extra_specs)
+        self.request = storage_request.parse_request(
+            self.extra_specs, self.settings.nvme_pci_aliases)
         self.flavor_name = flavor_name_of(spec_obj)
-        self.demand = (self._nvme_demand(spec_obj)
+        # The nvme tier is in the request's tiers only when the flavor
+        # requests NVMe devices: then count them, with nova's PCI requests.
+        self.demand = (nvme.nvme_demand(spec_obj,
+                                        self.settings.nvme_pci_aliases)
                        if storage.NVME in self.request.tiers else None)
         self._entries = {}
         self._fallbacks = {}
@@ -195,15 +199,6 @@ class RequestVerdicts:
         return verdicts.judge(request.tiers, facts, nvme_supply,
                               settings.allow_nvme_on_unsuitable_backend,
                               settings.ephemeral_backend_key)
-
-    def _nvme_demand(self, spec_obj):
-        try:
-            return nvme.nvme_demand(spec_obj, self.settings.nvme_pci_aliases)
-        except Exception as exc:
-            if _WARNED.first(('pci-alias', str(exc))):
-                LOG.error('[pci] alias is invalid, so no NVMe device can '
-                          'match: %s', exc)
-            return None
 
     def _warn_about(self, facts):
         key_name = self.settings.ephemeral_backend_key

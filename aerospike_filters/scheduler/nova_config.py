@@ -23,7 +23,7 @@ from aerospike_filters import conf
 
 CONF = cfg.CONF
 #: nova's option groups the tools read from the scheduler's nova.conf.
-SCHEDULER_GROUPS = ('filter_scheduler', 'pci', 'scheduler')
+SCHEDULER_GROUPS = ('filter_scheduler', 'pci', 'scheduler', 'metrics')
 
 
 def scheduler_conf(paths):

@@ -19,7 +19,6 @@ what a host has free (its PCI device pools), matched with nova's own
 
 import collections
 
-from nova.pci import request as pci_request
 from nova.pci import stats as pci_stats
 from nova.pci import utils as pci_utils
 
@@ -40,20 +39,12 @@ def nvme_demand(spec_obj, alias_names):
         requests = [r for r in spec_obj.pci_requests.requests
                     if r.obj_attr_is_set('alias_name') and
                     r.alias_name in alias_names]
-    if requests:
-        specs = [spec for r in requests for spec in r.spec]
-        needed = sum(r.count for r in requests)
-    else:
-        aliases = pci_request.get_alias_from_config()
-        specs = [spec for name in sorted(alias_names) if name in aliases
-                 for spec in aliases[name][1]]
-        needed = 1
     ignored = pci_stats.PciDeviceStats.ignored_spec_tags
     specs = [{k: v for k, v in spec.items() if k not in ignored}
-             for spec in specs]
+             for r in requests for spec in r.spec]
     if not specs:
         return None
-    return NvmeDemand(specs, needed)
+    return NvmeDemand(specs, sum(r.count for r in requests))
 
 
 def count_free_devices(stats, specs):

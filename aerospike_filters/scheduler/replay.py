@@ -21,24 +21,41 @@ HostFilterHandler and HostWeightHandler, as nova-scheduler does.
 import collections
 import json
 
+from nova import exception as nova_exception
 from nova import objects
 from nova.objects import pci_device_pool
 from nova.pci import request as pci_request
 from nova.pci import stats as pci_stats
 from nova.scheduler import filters
+from nova.scheduler.filters import pci_passthrough_filter
 from nova.scheduler import host_manager
 from nova.scheduler import weights
+from nova import weights as nova_weights
 from oslo_utils import uuidutils
 
 from aerospike_filters import conf
+from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
 
 CONF = conf.CONF
 
+#: Row.verdict values.
+PASS = 'PASS'
+REJECT = 'REJECT'
+INELIGIBLE = 'INELIGIBLE'
+
 Row = collections.namedtuple(
-    'Row', 'rank host passes tier weight reason state')
+    'Row', 'rank host verdict tier weight reason state ineligible')
+Row.__doc__ = """One host of an explanation.
+
+``verdict``: PASS (the filter passes it and nova could pick it; ranked),
+INELIGIBLE (the filter passes it, but nova would not pick it: service
+disabled or down, or the requested PCI devices missing) or REJECT (the
+filter rejects it). ``weight``: the weigher's contribution (PASS only).
+``ineligible``: why nova would not pick the host (INELIGIBLE only).
+"""
 
 
 def _service_state(state):
@@ -78,53 +95,127 @@ def host_states(snapshot):
         state.pci_stats = pci_stats.PciDeviceStats(
             None, stats=pci_device_pool.from_pci_stats(
                 [dict(pool) for pool in host.get('pci_pools', [])]))
+        # What placement returns for a host without PCI in placement: one
+        # allocation candidate mapping no request to a provider.
+        state.allocation_candidates = [{'mappings': {}}]
         state.disabled = host.get('disabled', False)
         state.down = host.get('down', False)
         states.append(state)
     return states
 
 
+class RequestError(ValueError):
+    """Extra specs nova would refuse; the message names the spec and fix."""
+
+
+def validate_extra_specs(extra_specs):
+    """Check extra specs with nova-api's own validators (microversion 2.86).
+
+    :raises RequestError: with nova's message, as nova-api answers 400.
+    """
+    from nova.api.validation.extra_specs import validators
+    from nova import exception
+    for name, value in sorted(extra_specs.items()):
+        try:
+            validators.validate(name, value)
+        except exception.ValidationError as exc:
+            raise RequestError('%s=%s: %s' % (name, value, exc)) from None
+
+
 def request_spec(extra_specs, flavor_name='what-if'):
     """A RequestSpec for a flavor with these extra specs.
 
     Its PCI requests come from nova's own translation of
-    ``pci_passthrough:alias``.
+    ``pci_passthrough:alias`` with ``[pci] alias``.
+
+    :raises RequestError: when nova cannot translate the PCI request.
     """
     _register_objects()
     flavor = objects.Flavor(
         name=flavor_name, flavorid=flavor_name, memory_mb=1024, vcpus=1,
         root_gb=10, ephemeral_gb=0, swap=0,
         extra_specs=dict(extra_specs))
+    alias_spec = extra_specs.get(storage_request.PCI_ALIAS_SPEC)
+    try:
+        if alias_spec is not None:
+            storage_request.alias_requests(alias_spec)
+        pci_requests = pci_request.get_pci_requests_from_flavor(flavor)
+    except storage_request.InvalidAliasRequest as exc:
+        raise RequestError('flavor %s: %s' % (flavor_name, exc)) from None
+    except nova_exception.PciRequestAliasNotDefined as exc:
+        raise RequestError(
+            "flavor %s requests PCI devices (%s=%s) but %s: pass the "
+            "scheduler's nova.conf, which defines it in [pci] alias, with "
+            "--config-file" % (flavor_name, storage_request.PCI_ALIAS_SPEC,
+                               alias_spec, exc)) from None
+    except nova_exception.NovaException as exc:
+        raise RequestError('flavor %s: %s=%s: %s' % (
+            flavor_name, storage_request.PCI_ALIAS_SPEC, alias_spec,
+            exc)) from None
     return objects.RequestSpec(
         flavor=flavor, num_instances=1,
         instance_uuid=uuidutils.generate_uuid(),
-        pci_requests=pci_request.get_pci_requests_from_flavor(flavor),
-        numa_topology=None, scheduler_hints={})
+        pci_requests=pci_requests, numa_topology=None, scheduler_hints={})
 
 
 def explain(states, spec_obj):
-    """Rank hosts: passing ones by weight, then the rejected ones.
+    """Rank hosts: eligible passing ones by weight, then the others.
 
     Pass or reject comes from nova's HostFilterHandler running the filter;
-    the weight from nova's HostWeightHandler running the weigher; the tier
-    and the reason from the same RequestVerdicts the filter uses.
+    eligibility from the service state and nova's PciPassthroughFilter;
+    the weight from nova's HostWeightHandler running the weigher (also for
+    a lone host, which nova's handler leaves unweighed); the tier and the
+    reason from the same RequestVerdicts the filter uses.
     """
     passed = filters.HostFilterHandler().get_filtered_objects(
         [storage_filter.AerospikeStorageFilter()], states, spec_obj) or []
-    weighed = weights.HostWeightHandler().get_weighed_objects(
-        [storage_weigher.AerospikeStorageWeigher()], passed, spec_obj)
-    weight_of = {id(w.obj): w.weight for w in weighed}
-    request_verdicts = evaluation.RequestVerdicts(spec_obj)
     passed_ids = {id(state) for state in passed}
+    why_not = {id(state): _ineligible(state, spec_obj) for state in passed}
+    eligible = [state for state in passed if not why_not[id(state)]]
+    weighed = _weigh(eligible, spec_obj)
+    request_verdicts = evaluation.RequestVerdicts(spec_obj, warn=False)
     rows = []
-    ordered = [w.obj for w in weighed] + [
-        s for s in states if id(s) not in passed_ids]
-    for rank, state in enumerate(ordered, start=1):
+    for rank, (state, weight) in enumerate(weighed, start=1):
         verdict = request_verdicts.verdict(state)
-        passes = id(state) in passed_ids
-        rows.append(Row(
-            rank if passes else None, state.host, passes,
-            verdict.tier if passes else None,
-            weight_of.get(id(state)) if passes else None,
-            verdict.reason, _service_state(state)))
+        rows.append(Row(rank, state.host, PASS, verdict.tier, weight,
+                        verdict.reason, _service_state(state), ''))
+    for state in passed:
+        if why_not[id(state)]:
+            verdict = request_verdicts.verdict(state)
+            rows.append(Row(None, state.host, INELIGIBLE, verdict.tier, None,
+                            'nova would not pick it: %s; the filter passes '
+                            'it: %s' % (why_not[id(state)], verdict.reason),
+                            _service_state(state), why_not[id(state)]))
+    for state in states:
+        if id(state) not in passed_ids:
+            rows.append(Row(None, state.host, REJECT, None, None,
+                            request_verdicts.verdict(state).reason,
+                            _service_state(state), ''))
     return rows
+
+
+def _ineligible(state, spec_obj):
+    """Why nova would not pick a host the filter passes, or ''."""
+    service = _service_state(state)
+    if service != 'up':
+        return 'its nova-compute service is %s' % service
+    if not pci_passthrough_filter.PciPassthroughFilter().host_passes(
+            state, spec_obj):
+        return 'it lacks the PCI devices the flavor requests'
+    return ''
+
+
+def _weigh(states, spec_obj):
+    """(state, weight) pairs, best first, as nova's handler weighs them."""
+    weigher = storage_weigher.AerospikeStorageWeigher()
+    if len(states) > 1:
+        return [(w.obj, w.weight) for w in
+                weights.HostWeightHandler().get_weighed_objects(
+                    [weigher], states, spec_obj)]
+    # nova's handler returns a lone host unweighed; show what it would add.
+    objs = [weights.WeighedHost(state, 0.0) for state in states]
+    normalised = nova_weights.normalize(
+        weigher.weigh_objects(objs, spec_obj), minval=weigher.minval,
+        maxval=weigher.maxval)
+    return [(state, weigher.weight_multiplier(state) * value)
+            for state, value in zip(states, normalised)]

@@ -21,6 +21,7 @@ from oslo_log import log as logging
 from aerospike_filters import conf
 from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
 
@@ -48,7 +49,9 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
     def __init__(self):
         super().__init__()
         # Fail at scheduler start, naming the option, not at a request.
-        conf.read_settings()
+        settings = conf.read_settings()
+        LOG.info('AerospikeStorageFilter loaded (aerospike-filters %s): %s',
+                 version.version_string(), conf.describe(settings))
 
     def host_passes(self, host_state, spec_obj):
         """Single-host form, for callers that do not use filter_all."""
@@ -81,12 +84,12 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         if not request.tagged and not settings.isolate_dedicated_hosts:
             return hosts
         if request.error:
-            LOG.error('Flavor %(flavor)s has an invalid extra spec and gets '
-                      'no host: %(error)s. Fix the flavor with: openstack '
-                      'flavor set --property %(key)s=local %(flavor)s',
-                      {'flavor': request_verdicts.flavor_name,
-                       'error': request.error,
-                       'key': storage_request.STORAGE_SPEC})
+            flavor = request_verdicts.flavor_name
+            LOG.error('AerospikeStorageFilter: flavor %(flavor)s is invalid '
+                      'and gets no host: %(error)s. Fix it with: %(fix)s',
+                      {'flavor': flavor, 'error': request.error,
+                       'fix': storage_request.fix_command(flavor,
+                                                          request.fix)})
             return []
         passed, rejected = request_verdicts.partition(hosts)
         if LOG.isEnabledFor(logging.DEBUG):

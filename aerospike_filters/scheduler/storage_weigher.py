@@ -21,6 +21,7 @@ from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import memo
 from aerospike_filters import verdict as verdicts
+from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
 
@@ -34,15 +35,19 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
     """
 
     # Fixed bounds make normalised weights comparable across requests:
-    # nvme 0.75 and up, lvm 0.5, raw 0.25, untagged 0.
+    # nvme 0.875 and up (at least one free device), lvm 0.5, raw 0.25,
+    # untagged 0.
     minval = 0
     maxval = verdicts.MAX_WEIGHT
 
     def __init__(self):
         super().__init__()
+        settings = conf.read_settings()
+        LOG.info('AerospikeStorageWeigher loaded (aerospike-filters %s): %s',
+                 version.version_string(), conf.describe(settings))
         # Not a mutable option: it cannot change while the service runs,
         # so it is read once instead of once per host per request.
-        self._multiplier = conf.read_settings().storage_weight_multiplier
+        self._multiplier = settings.storage_weight_multiplier
         # Multiplier per set of aggregate values: a pure function of
         # admin-set metadata, so nova's helper (and its log lines about bad
         # values) runs once per distinct set, not once per host per request.

@@ -16,8 +16,17 @@ As nova's own functional tests: patch eventlet first, then register nova's
 objects.
 """
 
+import logging  # noqa: E402
+
+import tests  # noqa: E402  (the warnings filters, before nova imports)
+
+# nova logs a deprecation notice about eventlet while it patches.
+logging.getLogger('nova.monkey_patch').setLevel(logging.ERROR)
+
 from nova import monkey_patch ; monkey_patch.patch()  # noqa
 
 from nova import objects  # noqa: E402
+from nova import test  # noqa: E402,F401  (sets up nova's logging)
 
 objects.register_all()
+tests.quiet_nova_logging()

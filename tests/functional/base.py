@@ -33,18 +33,25 @@ A layout maps host names to a backend (the host joins the aggregate
 through the compute API), to None (no backend published), or to
 ``(backend, nvme drives)``. Class attributes choose the scheduler's
 configuration: ``PLUGIN`` (enable the filter and weigher),
-``ISOLATE`` (``isolate_dedicated_hosts``), ``WEIGHT_MULTIPLIER``.
+``ISOLATE`` (``isolate_dedicated_hosts``), ``WEIGHT_MULTIPLIER`` (None: the
+option's default).
 """
 
+import io
 import os
+import shlex
 import sys
+import types
 
+from cliff import commandmanager
+import fixtures
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import fixtures as func_fixtures
 from nova.tests.functional import integrated_helpers
 from oslo_serialization import jsonutils
 
+from aerospike_filters.cmd import main
 from aerospike_filters import conf  # noqa: F401  (registers the options)
 from tests.functional import fake_driver
 
@@ -55,6 +62,18 @@ NVME_ALIAS = {'name': 'nvme', 'vendor_id': fake_driver.NVME_VENDOR,
               'product_id': fake_driver.NVME_PRODUCT,
               'device_type': 'type-PCI'}
 AGGREGATE_PREFIX = 'aerospike-backend-'
+#: A scheduler nova.conf with the plugin, for the commands' --config-file.
+SCHEDULER_CONF = """[filter_scheduler]
+available_filters = nova.scheduler.filters.all_filters
+available_filters = aerospike_filters.all_filters
+enabled_filters = ComputeFilter,PciPassthroughFilter,AerospikeStorageFilter
+weight_classes = nova.scheduler.weights.all_weighers,
+  aerospike_filters.all_weighers
+[pci]
+alias = %s
+""" % jsonutils.dumps(NVME_ALIAS)
+#: OpenStackClient's command groups the tools' fixes use.
+OSC_NAMESPACES = ('openstack.compute.v2', 'openstack.common')
 
 
 def api_paste_config():
@@ -73,7 +92,7 @@ class CloudTestCase(test.TestCase,
 
     PLUGIN = True
     ISOLATE = False
-    WEIGHT_MULTIPLIER = 10.0
+    WEIGHT_MULTIPLIER = None
     MICROVERSION = 'latest'
     COMPUTE_DRIVER = fake_driver.NAME + '.NvmeFakeDriver'
 
@@ -124,8 +143,10 @@ class CloudTestCase(test.TestCase,
                    enabled_filters=filters, weight_classes=weighers,
                    group='filter_scheduler')
         self.flags(isolate_dedicated_hosts=self.ISOLATE,
-                   storage_weight_multiplier=self.WEIGHT_MULTIPLIER,
                    group='aerospike_filters')
+        if self.WEIGHT_MULTIPLIER is not None:
+            self.flags(storage_weight_multiplier=self.WEIGHT_MULTIPLIER,
+                       group='aerospike_filters')
 
     # The cloud
 
@@ -182,6 +203,77 @@ class CloudTestCase(test.TestCase,
             compute_endpoint_override=self.admin_api.base_url,
             placement_endpoint_override=self.placement_fixture.endpoint,
             compute_api_version='2', placement_api_version='1')
+
+    # Commands, as an admin runs them
+
+    def run_cli(self, *argv, connection=True):
+        """(exit status, stdout, stderr) of one aerospike-filters command.
+
+        It runs in this process as the console script runs it, with the
+        openstacksdk connection handed over the way OpenStackClient hands
+        over its own (``client_manager.sdk_connection``).
+        """
+        out, err = io.StringIO(), io.StringIO()
+        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
+        if connection:
+            app.client_manager = types.SimpleNamespace(
+                sdk_connection=self.sdk())
+        status = app.run(list(argv))
+        return status, out.getvalue(), err.getvalue()
+
+    def nova_conf(self, text=SCHEDULER_CONF):
+        """A nova.conf file with ``text``; its path."""
+        path = self.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(path, 'w') as stream:
+            stream.write(text)
+        return path
+
+    def run_printed(self, command_line):
+        """Apply a command line a tool printed, verbatim.
+
+        ``openstack ...`` commands (several may be joined with ``&&``) run
+        through OpenStackClient's own command classes and argument parser
+        against this cloud, honouring ``--os-compute-api-version``;
+        ``aerospike-filters ...`` commands through the console script's
+        app. Anything else fails the test: a fix no one can apply is a
+        defect.
+        """
+        for part in command_line.split(' && '):
+            argv = shlex.split(part)
+            if argv[0] == 'aerospike-filters':
+                status, out, err = self.run_cli(*argv[1:])
+                self.assertEqual(0, status, (part, out, err))
+            elif argv[0] == 'openstack':
+                self._run_openstack(argv[1:])
+            else:
+                self.fail('cannot apply %r' % part)
+
+    def _run_openstack(self, argv):
+        conn = self.sdk()
+        if argv[:1] == ['--os-compute-api-version']:
+            conn.compute.default_microversion = argv[1]
+            argv = argv[2:]
+        for namespace in OSC_NAMESPACES:
+            try:
+                factory, name, args = commandmanager.CommandManager(
+                    namespace).find_command(argv)
+                break
+            except ValueError:
+                continue
+        else:
+            self.fail('no openstack command %r' % ' '.join(argv))
+        # This cloud has no Keystone (headers stand in for tokens); the
+        # flavor commands check the identity API version and use it only
+        # for --project: a stand-in with the version and nothing else.
+        sdk_connection = types.SimpleNamespace(
+            compute=conn.compute,
+            identity=types.SimpleNamespace(api_version='3'))
+        app = types.SimpleNamespace(
+            client_manager=types.SimpleNamespace(
+                compute=conn.compute, sdk_connection=sdk_connection),
+            stdout=io.StringIO(), stderr=io.StringIO())
+        command = factory(app, None)
+        command.run(command.get_parser('openstack ' + name).parse_args(args))
 
     # Flavors and servers
 

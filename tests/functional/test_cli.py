@@ -24,7 +24,6 @@ import os
 import types
 
 import fixtures
-from oslo_serialization import jsonutils
 
 from aerospike_filters.cmd import main
 from tests.functional import base
@@ -32,38 +31,13 @@ from tests.functional import base
 
 class CliTestCase(base.CloudTestCase):
 
-    def run_cli(self, *argv, connection=True):
-        """(exit status, stdout, stderr) of one command."""
-        out, err = io.StringIO(), io.StringIO()
-        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
-        if connection:
-            app.client_manager = types.SimpleNamespace(
-                sdk_connection=self.sdk())
-        status = app.run(list(argv))
-        return status, out.getvalue(), err.getvalue()
-
     def json_of(self, *argv):
         status, out, err = self.run_cli(*(argv + ('-f', 'json')))
         self.assertEqual(0, status, err)
         return json.loads(out)
 
-    def nova_conf(self, text):
-        path = os.path.join(self.useFixture(
-            fixtures.TempDir()).path, 'nova.conf')
-        with open(path, 'w') as stream:
-            stream.write(text)
-        return path
 
-
-GOOD_CONF = '''[filter_scheduler]
-available_filters = nova.scheduler.filters.all_filters
-available_filters = aerospike_filters.all_filters
-enabled_filters = ComputeFilter,PciPassthroughFilter,AerospikeStorageFilter
-weight_classes = nova.scheduler.weights.all_weighers,
-  aerospike_filters.all_weighers
-[pci]
-alias = %s
-''' % jsonutils.dumps(base.NVME_ALIAS)
+GOOD_CONF = base.SCHEDULER_CONF
 
 
 class TestSnapshotAndExplain(CliTestCase):
@@ -96,8 +70,21 @@ class TestSnapshotAndExplain(CliTestCase):
             fixtures.TempDir()).path, 'cloud.json')
         self.assertEqual(0, self.run_cli('snapshot', '-o', path)[0])
         rows = self.json_of('explain', '--snapshot', path,
-                            '--config-file', self.nova_conf(GOOD_CONF))
-        self.assertEqual('nvme-1', rows[0]['Host'])
+                            '--config-file', self.nova_conf(GOOD_CONF),
+                            '--extra-spec', 'aerospike:storage=nvme',
+                            '--extra-spec', 'pci_passthrough:alias=nvme:3')
+        self.assertEqual(('nvme-1', 'nvme', 'PASS'), (
+            rows[0]['Host'], rows[0]['Tier'], rows[0]['Verdict']))
+
+    def test_snapshot_pages_through_every_compute_node(self):
+        """Clouds beyond nova's max_limit (1000) come in pages."""
+        self.flags(max_limit=2, group='api')
+        status, out, err = self.run_cli('snapshot')
+        self.assertEqual(0, status, err)
+        pools = {h['host']: h.get('pci_pools') for h in
+                 json.loads(out)['hosts']}
+        self.assertEqual(7, len(pools))
+        self.assertTrue(pools['nvme-1'])
 
     def test_explain_live_flavor_and_what_if(self):
         flavor = self.flavor('aerospike.lvm', 'lvm')
@@ -110,12 +97,15 @@ class TestSnapshotAndExplain(CliTestCase):
         self.assertEqual(['lvm-1'], [r['Host'] for r in rows
                                      if r['Verdict'] == 'PASS'])
         del flavor
-        # What if the flavor accepted every tier?
+        # What if the flavor accepted lvm and raw? raw-1 passes the filter
+        # but its service is disabled: not eligible, not ranked.
         rows = self.json_of('explain', '--flavor', 'aerospike.lvm',
                             '--extra-spec', 'aerospike:storage=local',
                             '--config-file', conf)
-        self.assertEqual(['nvme-1', 'lvm-1', 'raw-1'],
+        self.assertEqual(['lvm-1'],
                          [r['Host'] for r in rows if r['Verdict'] == 'PASS'])
+        self.assertEqual(['raw-1'], [r['Host'] for r in rows
+                                     if r['Verdict'] == 'INELIGIBLE'])
         reasons = {r['Host']: r['Reason'] for r in rows}
         self.assertIn('network-backed', reasons['nfs-1'])
         self.assertIn('no ephemeral_backend', reasons['bare-1'])
@@ -153,7 +143,7 @@ class TestDoctor(CliTestCase):
             ("host 'both-1'", 'error'): 'disagree',
             ("host 'bare-1'", 'warning'): 'no aggregate',
             ("flavor 'legacy'", 'error'): "'ssd'",
-            ("flavor 'aerospike.nvme'", 'warning'): 'pci_passthrough',
+            ("flavor 'aerospike.nvme'", 'error'): 'requests no NVMe device',
             ("flavor 'aerospike.raw'", 'error'): 'NoValidHost',
             ('[pci] alias', 'error'): 'no alias named nvme',
         }
@@ -162,17 +152,40 @@ class TestDoctor(CliTestCase):
                         f['Severity'] == severity and
                         fragment in f['Finding'] and f['Fix']]
             self.assertTrue(matching, (name, fragment, found))
-        fixes = [f['Fix'] for f in found if f['Object'] == "flavor 'legacy'"]
-        self.assertIn('openstack flavor set --property '
-                      'aerospike:storage=local legacy', fixes)
+        fixes = {f['Object']: f['Fix'] for f in found
+                 if f['Object'].startswith('flavor')}
+        self.assertEqual('openstack --os-compute-api-version 2.86 flavor set '
+                         '--property aerospike:storage=local legacy',
+                         fixes["flavor 'legacy'"])
+        # Without NVMe devices anywhere (and no [pci] alias), the fix that
+        # boots keeps lvm and raw: adding a device request would not.
+        self.assertEqual('openstack --os-compute-api-version 2.86 flavor set '
+                         '--property aerospike:storage=local aerospike.nvme',
+                         fixes["flavor 'aerospike.nvme'"])
 
     def test_healthy_cloud_exits_zero(self):
+        # NVMe devices are visible to tools when nova reports them.
+        self.flags(report_in_placement=True, group='pci')
         self.start_cloud({'lvm-1': 'lvm', 'nvme-1': ('lvm', 1)})
-        self.flavor('aerospike.local', 'local', nvme=1)
+        self.flavor('aerospike.local', 'local')
+        self.flavor('aerospike.nvme', 'nvme', nvme=1)
         status, out, err = self.run_cli(
             'doctor', '--config-file', self.nova_conf(GOOD_CONF),
             '-f', 'json')
         self.assertEqual(0, status, out + err)
+        self.assertEqual([], json.loads(out))
+
+    def test_nvme_supply_unknown_without_pci_in_placement(self):
+        self.start_cloud({'lvm-1': 'lvm', 'nvme-1': ('lvm', 1)})
+        self.flavor('aerospike.nvme', 'nvme', nvme=1)
+        status, out, err = self.run_cli(
+            'doctor', '--config-file', self.nova_conf(GOOD_CONF),
+            '-f', 'json')
+        self.assertEqual(0, status, out + err)
+        found = [f for f in json.loads(out)
+                 if f['Object'] == "flavor 'aerospike.nvme'"]
+        self.assertEqual(['info'], [f['Severity'] for f in found])
+        self.assertIn('report_in_placement', found[0]['Fix'])
 
 
 class TestFlavorCreate(CliTestCase):
@@ -188,16 +201,21 @@ class TestFlavorCreate(CliTestCase):
         specs = self.admin_api.get_extra_specs(data['id'])
         self.assertEqual(data['extra_specs'], specs)
 
-    def test_local_flavor_gets_one_nvme_device(self):
+    def test_local_flavor_requests_no_device_unless_asked(self):
+        """On a cloud without NVMe drives, local must still boot."""
         data = self.json_of('flavor', 'create', 'aerospike.any',
                             '--storage', 'local', '--vcpus', '1',
                             '--ram', '512')
-        self.assertEqual('nvme:1',
-                         data['extra_specs']['pci_passthrough:alias'])
+        self.assertEqual({'aerospike:storage': 'local'},
+                         data['extra_specs'])
+        self.start_cloud({'lvm-1': 'lvm'})
+        self.assertEqual('lvm-1', self.host_of(self.boot(data['id'])))
 
     def test_refuses_inconsistent_combinations(self):
         for args, fragment in (
                 (('--storage', 'lvm', '--nvme-devices', '2'), 'accepts nvme'),
+                (('--storage', 'nvme'), '--nvme-devices <count>'),
+                (('--storage', 'nvme,raw'), 'or use --storage raw'),
                 (('--storage', 'ssd'), "'ssd'"),
                 (('--storage', 'nvme', '--nvme-devices', '0'), '1 or more')):
             status, out, err = self.run_cli(
@@ -276,6 +294,40 @@ class TestSyncCommand(CliTestCase):
         self.assertIn('CUSTOM_AEROSPIKE_BACKEND_LVM', data['traits'])
         flavor = self.flavor('aerospike.lvm', 'lvm')
         self.assertEqual('c1', self.host_of(self.boot(flavor)))
+
+    def test_the_backend_key_comes_from_the_schedulers_nova_conf(self):
+        """The filter reads what sync publishes, whatever the key."""
+        self.flags(ephemeral_backend_key='storage_kind',
+                   group='aerospike_filters')
+        self.start_cloud({'c1': None, 'c2': None})
+        conf = self.nova_conf('[aerospike_filters]\n'
+                              'ephemeral_backend_key = storage_kind\n')
+        data = self.json_of('sync', '--host', 'c1', '--backend', 'lvm',
+                            '--config-file', conf)
+        self.assertTrue(data['changed'])
+        aggs = self.admin_api.api_get('/os-aggregates').body['aggregates']
+        self.assertEqual([{'storage_kind': 'lvm'}], [
+            {k: v for k, v in a['metadata'].items()
+             if k != 'availability_zone'}
+            for a in aggs if 'c1' in a['hosts']])
+        flavor = self.flavor('aerospike.lvm', 'lvm')
+        self.assertEqual('c1', self.host_of(self.boot(flavor)))
+
+    def test_a_conflict_that_keeps_the_host_rejected_exits_1(self):
+        """cron must notice: the host stays rejected until an admin acts."""
+        self.start_cloud({'c1': None})
+        self.add_to_aggregate('rack-7', 'c1', {'ephemeral_backend': 'qcow2'})
+        status, out, err = self.run_cli('sync', '--host', 'c1', '--backend',
+                                        'lvm', '-f', 'json')
+        self.assertEqual(1, status, err)
+        self.assertEqual(
+            ['openstack aggregate unset --property ephemeral_backend rack-7'],
+            json.loads(out)['conflicts'])
+        self.assertIn('fix by hand', err)
+        # Once the admin applies the printed fix, sync is content.
+        self.run_printed(json.loads(out)['conflicts'][0])
+        self.assertEqual(0, self.run_cli('sync', '--host', 'c1',
+                                         '--backend', 'lvm')[0])
 
     def test_unknown_backend_is_refused_before_any_call(self):
         status, out, err = self.run_cli('sync', '--host', 'c1',

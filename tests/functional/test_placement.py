@@ -24,13 +24,19 @@ class TestPlacement(base.CloudTestCase):
         self.start_cloud(MIXED)
         flavor = self.flavor('aerospike.local', 'local')
         landed = []
-        for host in ('nvme-1', 'lvm-1', 'raw-1'):
+        for host in ('lvm-1', 'raw-1'):
             server = self.boot(flavor)
             landed.append(self.host_of(server))
             self.set_service(landed[-1], enabled=False)
-        self.assertEqual(['nvme-1', 'lvm-1', 'raw-1'], landed)
-        # Only qcow2, rbd and nfs hosts are left: nowhere to go.
+        self.assertEqual(['lvm-1', 'raw-1'], landed)
+        # Only qcow2, rbd, nfs and the undescribed NVMe host are left: a
+        # flavor that requests no NVMe device has nowhere to go.
         self.assertNoValidHost(self.boot(flavor, expected='ERROR'))
+
+    def test_local_flavor_with_nvme_devices_takes_the_nvme_host(self):
+        self.start_cloud(MIXED)
+        flavor = self.flavor('aerospike.local-nvme', 'local', nvme=1)
+        self.assertEqual('nvme-1', self.host_of(self.boot(flavor)))
 
     def test_plain_flavor_lands_anywhere(self):
         self.start_cloud({'qcow2-1': 'qcow2', 'rbd-1': 'rbd'})

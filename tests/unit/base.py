@@ -67,6 +67,9 @@ class NovaTestCase(test.NoDBTestCase):
     def setUp(self):
         super().setUp()
         self.use_pci_aliases([NVME_ALIAS])
+        # As in nova-scheduler, one instance serves every request (and logs
+        # that it loaded once, before the test looks at the log).
+        self.filter = storage_filter.AerospikeStorageFilter()
 
     def use_pci_aliases(self, aliases):
         replay.use_pci_aliases(aliases)
@@ -82,7 +85,7 @@ class NovaTestCase(test.NoDBTestCase):
         """Names of the hosts nova's HostFilterHandler keeps."""
         spec = spec or self.spec(extra_specs)
         kept = filters.HostFilterHandler().get_filtered_objects(
-            [storage_filter.AerospikeStorageFilter()], hosts, spec)
+            [self.filter], hosts, spec)
         return sorted(h.host for h in kept or [])
 
     def weighed(self, hosts, extra_specs=None, spec=None, weigher=None):

@@ -45,14 +45,15 @@ class TestExplain(base.BaseTestCase):
         return path
 
     def test_sample_ranks_the_mixed_cloud(self):
+        """The README's main job: the default request, aerospike.local."""
         result = run('explain', '-f', 'json')
         self.assertEqual(0, result.returncode, result.stderr)
         rows = json.loads(result.stdout)
         passed = [(r['Host'], r['Tier']) for r in rows
                   if r['Verdict'] == 'PASS']
-        self.assertEqual([('compute-nvme-1', 'nvme'),
-                          ('compute-nvme-2', 'nvme'),
-                          ('compute-lvm-1', 'lvm'),
+        # NVMe counts for nothing without a device request: the NVMe host
+        # of the lvm aggregate is an lvm host, the undescribed one no host.
+        self.assertEqual([('compute-lvm-1', 'lvm'), ('compute-nvme-1', 'lvm'),
                           ('compute-raw-1', 'raw')], passed)
         reasons = {r['Host']: r['Reason'] for r in rows}
         self.assertIn('qcow2', reasons['compute-qcow2-1'])
@@ -60,15 +61,66 @@ class TestExplain(base.BaseTestCase):
         self.assertIn('network-backed', reasons['compute-nfs-1'])
         self.assertIn('disagree', reasons['compute-conflict-1'])
         self.assertIn('no ephemeral_backend', reasons['compute-unknown-1'])
-        self.assertEqual([1, 2, 3, 4], [r['Rank'] for r in rows[:4]])
-        self.assertEqual(sorted(w for w in (r['Weight'] for r in rows[:4])),
-                         [r['Weight'] for r in rows[:4]][::-1])
+        self.assertIn('no ephemeral_backend', reasons['compute-nvme-2'])
+        self.assertEqual([1, 2, 3], [r['Rank'] for r in rows[:3]])
+        self.assertEqual([20.0, 20.0, 10.0], [r['Weight'] for r in rows[:3]])
+        self.assertIn('Request: flavor what-if (aerospike:storage=local): '
+                      'accepts lvm,raw (nvme does not count: no NVMe device '
+                      'requested)', result.stderr)
         self.assertNotIn('Traceback', result.stderr)
+
+    def test_a_device_request_leaves_only_nvme_hosts_eligible(self):
+        result = run('explain', '-f', 'json',
+                     '--extra-spec', 'aerospike:storage=local',
+                     '--extra-spec', 'pci_passthrough:alias=nvme:1')
+        self.assertEqual(0, result.returncode, result.stderr)
+        rows = {r['Host']: r for r in json.loads(result.stdout)}
+        self.assertEqual(['compute-nvme-1', 'compute-nvme-2'], sorted(
+            h for h, r in rows.items() if r['Verdict'] == 'PASS'))
+        self.assertEqual('nvme', rows['compute-nvme-1']['Tier'])
+        # The filter passes lvm and raw hosts; nova's PciPassthroughFilter
+        # would not pick them: no drive to pass through.
+        for host in ('compute-lvm-1', 'compute-raw-1'):
+            self.assertEqual('INELIGIBLE', rows[host]['Verdict'])
+            self.assertIn('lacks the PCI devices', rows[host]['Reason'])
+        self.assertIn('accepts local (1 NVMe device(s) requested)',
+                      result.stderr)
+
+    def test_ineligible_hosts_are_not_ranked(self):
+        path = self.write('cloud.json', json.dumps({
+            'pci_aliases': [{'name': 'nvme', 'vendor_id': '144d',
+                             'product_id': 'a80a'}],
+            'hosts': [{'host': 'up'}, {'host': 'off', 'disabled': True},
+                      {'host': 'gone', 'down': True}, {'host': 'q'}],
+            'aggregates': [{'name': 'lvm', 'hosts': ['up', 'off', 'gone'],
+                            'metadata': {'ephemeral_backend': 'lvm'}},
+                           {'name': 'q', 'hosts': ['q'],
+                            'metadata': {'ephemeral_backend': 'qcow2'}}]}))
+        result = run('explain', '--snapshot', path, '-f', 'json')
+        self.assertEqual(0, result.returncode, result.stderr)
+        rows = {r['Host']: r for r in json.loads(result.stdout)}
+        self.assertEqual((1, 'PASS'), (rows['up']['Rank'],
+                                       rows['up']['Verdict']))
+        # A lone passing host still shows what the weigher adds.
+        self.assertEqual(20.0, rows['up']['Weight'])
+        for host, state in (('off', 'disabled'), ('gone', 'down')):
+            self.assertEqual(('', 'INELIGIBLE', state),
+                             (rows[host]['Rank'], rows[host]['Verdict'],
+                              rows[host]['Service']))
+            self.assertIn('service is %s' % state, rows[host]['Reason'])
+        self.assertEqual('REJECT', rows['q']['Verdict'])
+        # Missing requested PCI devices: nova's PciPassthroughFilter says.
+        result = run('explain', '--snapshot', path, '-f', 'json',
+                     '--extra-spec', 'pci_passthrough:alias=nvme:1')
+        rows = {r['Host']: r for r in json.loads(result.stdout)}
+        self.assertEqual('INELIGIBLE', rows['up']['Verdict'])
+        self.assertIn('lacks the PCI devices', rows['up']['Reason'])
 
     def test_what_if_extra_specs(self):
         result = run('explain', '-f', 'value', '-c', 'Host', '-c', 'Verdict',
                      '--extra-spec', 'aerospike:storage=nvme',
                      '--extra-spec', 'pci_passthrough:alias=nvme:2')
+        self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual(0, result.returncode, result.stderr)
         passing = [line.split()[0] for line in result.stdout.splitlines()
                    if line.endswith('PASS')]
@@ -126,6 +178,38 @@ class TestExplain(base.BaseTestCase):
     def test_bad_extra_spec_argument(self):
         self.assertUserError(run('explain', '--extra-spec', 'novalue'),
                              'key=value')
+
+    def test_extra_specs_are_checked_as_nova_api_checks_them(self):
+        self.assertUserError(
+            run('explain', '--extra-spec', 'aerospike:storag=lvm'),
+            "aerospike:storag=lvm", 'does not appear to be a valid extra '
+            'spec')
+        self.assertUserError(
+            run('explain', '--extra-spec', 'aerospike:storage=ssd'),
+            "'ssd'")
+        self.assertUserError(
+            run('explain', '--extra-spec', 'pci_passthrough:alias=nvme:abc'),
+            'pci_passthrough:alias=nvme:abc')
+
+    def test_undefined_pci_alias_names_the_option_and_the_fix(self):
+        path = self.write('cloud.json', json.dumps({'hosts': [{'host': 'a'}]}))
+        self.assertUserError(
+            run('explain', '--snapshot', path, '--extra-spec',
+                'pci_passthrough:alias=nvme:2'),
+            'PCI alias nvme is not defined', '[pci] alias', '--config-file')
+
+    def test_without_nova_names_the_install(self):
+        """A plain install without nova: one line saying what to do."""
+        code = ('import sys\n'
+                'sys.modules["nova"] = None\n'
+                'from aerospike_filters.cmd import main\n'
+                'sys.exit(main.main(sys.argv[1:]))\n')
+        for command in ('explain', 'doctor'):
+            result = subprocess.run(
+                [sys.executable, '-c', code, command], capture_output=True,
+                text=True, timeout=120)
+            self.assertUserError(result, "pip install "
+                                 "'aerospike-filters[nova]'")
 
     def test_bad_option_in_config_file(self):
         conf = self.write('nova.conf', '[aerospike_filters]\n'

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 
+import fixtures
 from oslotest import base
 
 from aerospike_filters.probe import report
@@ -306,6 +307,29 @@ class TestCommand(ProbeTestCase):
                           'reasons'}, set(data))
         self.assertEqual(('c7', 'lvm'), (data['host'],
                                          data['ephemeral_backend']))
+
+    def test_relative_paths_start_at_the_current_directory(self):
+        """As in any command: 'probe --nova-conf etc/nova/compute-3.conf'."""
+        work = self.useFixture(fixtures.TempDir()).path
+        os.makedirs(os.path.join(work, 'etc', 'nova'))
+        with open(os.path.join(work, 'etc', 'nova', 'compute-3.conf'),
+                  'w') as stream:
+            stream.write('[DEFAULT]\nhost = compute-3\n'
+                         '[libvirt]\nimages_type = lvm\n')
+        result = subprocess.run(
+            [sys.executable, '-c',
+             'import sys; from aerospike_filters.cmd import main; '
+             'sys.exit(main.main(sys.argv[1:]))', 'probe',
+             '--nova-conf', 'etc/nova/compute-3.conf'],
+            capture_output=True, text=True, timeout=60, cwd=work)
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertEqual('compute-3', json.loads(result.stdout)['host'])
+
+    def test_missing_root_is_named(self):
+        result = self.run_cli('--root', '/nonexistent')
+        self.assertEqual(2, result.returncode)
+        self.assertEqual('--root /nonexistent: no such directory',
+                         result.stderr.strip())
 
     def test_bad_input_is_one_line_and_status_2(self):
         result = self.run_cli('--nova-conf', '/etc/nova/missing.conf')

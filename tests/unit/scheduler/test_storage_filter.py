@@ -23,6 +23,9 @@ from aerospike_filters.scheduler import storage_filter
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
+#: local with one NVMe device requested: the nvme tier counts.
+LOCAL_NVME = {'aerospike:storage': 'local', 'pci_passthrough:alias': 'nvme:1'}
+NVME = {'aerospike:storage': 'nvme', 'pci_passthrough:alias': 'nvme:1'}
 MIXED = {'lvm-1': 'lvm', 'raw-1': 'raw', 'flat-1': 'flat',
          'qcow2-1': 'qcow2', 'rbd-1': 'rbd', 'nfs-1': 'nfs',
          'ploop-1': 'ploop', 'vmdk-1': 'vmdk', 'bare-1': None,
@@ -37,9 +40,13 @@ class TestVerdicts(base.NovaTestCase):
         self.assertEqual(sorted(MIXED),
                          self.passing(hosts, {'hw:cpu_policy': 'shared'}))
 
-    def test_local_passes_only_lvm_raw_and_nvme(self):
-        self.assertEqual(['flat-1', 'lvm-1', 'nvme-1', 'raw-1'],
+    def test_local_is_lvm_or_raw_without_nvme_devices_requested(self):
+        self.assertEqual(['flat-1', 'lvm-1', 'raw-1'],
                          self.passing(self.hosts(MIXED), LOCAL))
+
+    def test_local_with_nvme_devices_requested_adds_nvme(self):
+        self.assertEqual(['flat-1', 'lvm-1', 'nvme-1', 'raw-1'],
+                         self.passing(self.hosts(MIXED), LOCAL_NVME))
 
     def test_each_tier_alone(self):
         hosts = self.hosts(MIXED)
@@ -47,31 +54,44 @@ class TestVerdicts(base.NovaTestCase):
             hosts, {'aerospike:storage': 'lvm'}))
         self.assertEqual(['flat-1', 'raw-1'], self.passing(
             hosts, {'aerospike:storage': ' RAW '}))
-        self.assertEqual(['nvme-1'], self.passing(
-            hosts, {'aerospike:storage': 'nvme'}))
+        self.assertEqual(['nvme-1'], self.passing(hosts, NVME))
         self.assertEqual(['lvm-1', 'nvme-1'], self.passing(
-            hosts, {'aerospike:storage': 'nvme,LVM,nvme'}))
+            hosts, dict(NVME, **{'aerospike:storage': 'nvme,LVM,nvme'})))
+
+    def test_nvme_counts_for_nothing_without_a_device_request(self):
+        """The guest would get no drive: an NVMe host offers nothing."""
+        hosts = self.hosts(MIXED)
+        self.assertEqual(['lvm-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme,lvm'}))
+        # An undescribed NVMe host, qcow2 by default in truth, never takes
+        # an Aerospike flavor that requests no drive.
+        hosts = self.hosts({'nvme-qcow2-by-default': (None, 4)})
+        self.assertEqual([], self.passing(hosts, LOCAL))
+
+    def test_nvme_without_a_device_request_is_invalid(self):
+        self.assertEqual([], self.passing(
+            self.hosts(MIXED), {'aerospike:storage': 'nvme'}))
 
     def test_unsuitable_backend_rejected_even_with_nvme(self):
         hosts = self.hosts({'qcow2-nvme': ('qcow2', 4),
                             'rbd-nvme': ('rbd', 4)})
-        self.assertEqual([], self.passing(hosts, LOCAL))
-        self.assertEqual([], self.passing(
-            hosts, {'aerospike:storage': 'nvme'}))
+        self.assertEqual([], self.passing(hosts, LOCAL_NVME))
+        self.assertEqual([], self.passing(hosts, NVME))
 
     def test_option_allows_nvme_on_unsuitable_backend(self):
         self.flags(allow_nvme_on_unsuitable_backend=True,
                    group='aerospike_filters')
         hosts = self.hosts({'qcow2-nvme': ('qcow2', 4), 'qcow2-1': 'qcow2'})
-        self.assertEqual(['qcow2-nvme'], self.passing(
-            hosts, {'aerospike:storage': 'nvme'}))
+        self.assertEqual(['qcow2-nvme'], self.passing(hosts, NVME))
         # ...but never for a request that cannot use nvme.
         self.assertEqual([], self.passing(
             hosts, {'aerospike:storage': 'lvm,raw'}))
+        self.assertEqual([], self.passing(hosts, LOCAL))
 
-    def test_unknown_backend_needs_nvme(self):
+    def test_unknown_backend_needs_requested_nvme(self):
         hosts = self.hosts({'bare-1': None, 'bare-nvme': (None, 1)})
-        self.assertEqual(['bare-nvme'], self.passing(hosts, LOCAL))
+        self.assertEqual(['bare-nvme'], self.passing(hosts, LOCAL_NVME))
+        self.assertEqual([], self.passing(hosts, LOCAL))
         self.assertEqual([], self.passing(
             hosts, {'aerospike:storage': 'lvm,raw'}))
 
@@ -90,7 +110,7 @@ class TestVerdicts(base.NovaTestCase):
                  {'name': 'also-flat', 'hosts': ['agree-1'],
                   'metadata': {'ephemeral_backend': 'flat'}}]
         hosts = self.hosts({'both-1': ('lvm', 2), 'agree-1': 'raw'}, extra)
-        self.assertEqual(['agree-1'], self.passing(hosts, LOCAL))
+        self.assertEqual(['agree-1'], self.passing(hosts, LOCAL_NVME))
 
     def test_custom_backend_key(self):
         self.flags(ephemeral_backend_key='storage', group='aerospike_filters')
@@ -118,11 +138,13 @@ class TestVerdicts(base.NovaTestCase):
 
     def test_host_passes_agrees_with_filter_all(self):
         filt = storage_filter.AerospikeStorageFilter()
-        spec = self.spec(LOCAL)
-        for host in self.hosts(MIXED):
-            self.assertEqual(host.host in ('lvm-1', 'raw-1', 'flat-1',
-                                           'nvme-1'),
-                             filt.host_passes(host, spec), host.host)
+        for specs, passing in ((LOCAL, ('lvm-1', 'raw-1', 'flat-1')),
+                               (LOCAL_NVME, ('lvm-1', 'raw-1', 'flat-1',
+                                             'nvme-1'))):
+            spec = self.spec(specs)
+            for host in self.hosts(MIXED):
+                self.assertEqual(host.host in passing,
+                                 filt.host_passes(host, spec), host.host)
 
 
 class TestNvme(base.NovaTestCase):
@@ -138,18 +160,24 @@ class TestNvme(base.NovaTestCase):
         hosts = self.hosts({'n-1': None})
         hosts[0].pci_stats.pools.append(
             dict(base.nvme_pool(3, product='ffff')))
-        self.assertEqual([], self.passing(
-            hosts, {'aerospike:storage': 'nvme'}))
+        self.assertEqual([], self.passing(hosts, NVME))
 
     def test_only_configured_aliases_denote_nvme(self):
         self.use_pci_aliases([base.NVME_ALIAS, base.OTHER_ALIAS])
         hosts = self.hosts({'n-1': (None, 1)})
         hosts[0].pci_stats.pools.append(
             dict(base.nvme_pool(4, vendor='10de', product='1db6')))
-        # 'gpu:2' is no NVMe request: the default need of 1 nvme applies.
-        self.assertEqual(['n-1'], self.passing(
+        # 'gpu:2' is no NVMe request: nvme alone is an invalid flavor...
+        self.assertEqual([], self.passing(
             hosts, {'aerospike:storage': 'nvme',
                     'pci_passthrough:alias': 'gpu:2'}))
+        # ...and nvme next to another tier counts for nothing.
+        self.assertEqual([], self.passing(
+            hosts, {'aerospike:storage': 'local',
+                    'pci_passthrough:alias': 'gpu:2'}))
+        self.assertEqual(['n-1'], self.passing(
+            hosts, {'aerospike:storage': 'nvme',
+                    'pci_passthrough:alias': 'gpu:1,nvme:1'}))
         self.flags(nvme_pci_aliases=['gpu'], group='aerospike_filters')
         self.assertEqual(['n-1'], self.passing(
             hosts, {'aerospike:storage': 'nvme',
@@ -159,9 +187,9 @@ class TestNvme(base.NovaTestCase):
                     'pci_passthrough:alias': 'gpu:5'}))
 
     def test_no_alias_configured_means_no_nvme_tier(self):
-        self.use_pci_aliases([])
+        self.flags(nvme_pci_aliases=[], group='aerospike_filters')
         hosts = self.hosts({'n-1': (None, 4), 'l-1': ('lvm', 4)})
-        self.assertEqual(['l-1'], self.passing(hosts, LOCAL))
+        self.assertEqual(['l-1'], self.passing(hosts, LOCAL_NVME))
 
     def test_multi_create_consumes_devices(self):
         """nova's HostState.consume_from_request uses the devices up."""
@@ -201,16 +229,34 @@ class TestIsolation(base.NovaTestCase):
 
 class TestNeverBreaksTheScheduler(base.NovaTestCase):
 
-    def test_invalid_flavor_value_gets_no_host_and_one_error(self):
-        log = self.useFixture(fixtures.FakeLogger(
-            name=storage_filter.__name__, level=logging.INFO))
+    def test_invalid_flavors_get_no_host_and_one_error_with_the_fix(self):
+        cases = [
+            ({'aerospike:storage': 'ssd'}, "'ssd'",
+             "openstack --os-compute-api-version 2.86 flavor set --property "
+             "aerospike:storage=local test-flavor"),
+            # A typo in the key: not untagged, invalid.
+            ({'aerospike:storag': 'lvm'}, 'aerospike:storag',
+             "openstack --os-compute-api-version 2.86 flavor set --property "
+             "aerospike:storage=lvm test-flavor && openstack flavor unset "
+             "--property aerospike:storag test-flavor"),
+            ({'aerospike:storage': 'lvm', 'aerospike:tier': 'x'},
+             'aerospike:tier',
+             'openstack flavor unset --property aerospike:tier test-flavor'),
+            ({'aerospike:storage': 'nvme'}, 'requests no NVMe device',
+             "openstack --os-compute-api-version 2.86 flavor set --property "
+             "pci_passthrough:alias=nvme:1 test-flavor"),
+        ]
         hosts = self.hosts(MIXED)
-        self.assertEqual([], self.passing(
-            hosts, {'aerospike:storage': 'ssd'}))
-        lines = log.output.splitlines()
-        self.assertEqual(1, len(lines), lines)
-        self.assertIn('test-flavor', lines[0])
-        self.assertIn("'ssd'", lines[0])
+        for specs, problem, fix in cases:
+            log = self.useFixture(fixtures.FakeLogger(
+                name=storage_filter.__name__, level=logging.INFO))
+            self.assertEqual([], self.passing(hosts, specs))
+            lines = log.output.splitlines()
+            self.assertEqual(1, len(lines), lines)
+            self.assertIn('flavor test-flavor is invalid', lines[0])
+            self.assertIn(problem, lines[0])
+            self.assertTrue(lines[0].endswith('Fix it with: ' + fix),
+                            lines[0])
 
     def test_unexpected_error_fails_closed_for_tagged(self):
         hosts = self.hosts({'lvm-1': 'lvm', 'raw-1': 'raw'})

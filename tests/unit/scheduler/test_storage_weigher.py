@@ -18,6 +18,7 @@ from aerospike_filters.scheduler import storage_weigher
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
+LOCAL_NVME = {'aerospike:storage': 'local', 'pci_passthrough:alias': 'nvme:1'}
 
 
 class TestWeigher(base.NovaTestCase):
@@ -29,12 +30,19 @@ class TestWeigher(base.NovaTestCase):
         hosts = self.hosts({'raw-1': 'raw', 'lvm-1': 'lvm',
                             'nvme-1': (None, 1)})
         self.assertEqual(['nvme-1', 'lvm-1', 'raw-1'],
-                         self.order(hosts, LOCAL))
+                         self.order(hosts, LOCAL_NVME))
+
+    def test_nvme_hosts_rank_by_backend_without_a_device_request(self):
+        hosts = self.hosts({'raw-1': 'raw', 'lvm-nvme': ('lvm', 4),
+                            'raw-nvme': ('raw', 4)})
+        result = dict(self.weighed(hosts, LOCAL))
+        self.assertEqual(result['raw-nvme'], result['raw-1'])
+        self.assertGreater(result['lvm-nvme'], result['raw-nvme'])
 
     def test_ties_broken_by_more_free_nvme(self):
         hosts = self.hosts({'n1': (None, 1), 'n3': ('lvm', 3),
                             'n2': ('raw', 2)})
-        self.assertEqual(['n3', 'n2', 'n1'], self.order(hosts, LOCAL))
+        self.assertEqual(['n3', 'n2', 'n1'], self.order(hosts, LOCAL_NVME))
 
     def test_only_accepted_tiers_count(self):
         # An lvm host with NVMe devices ranks as lvm when nvme is not
@@ -45,9 +53,10 @@ class TestWeigher(base.NovaTestCase):
         self.assertEqual(result['lvm-nvme'], result['lvm-1'])
         self.assertGreater(result['lvm-1'], result['raw-1'])
 
-    def test_fixed_scale(self):
+    def test_fixed_scale_and_default_multiplier(self):
         hosts = self.hosts({'raw-1': 'raw', 'lvm-1': 'lvm'})
-        self.assertEqual([('lvm-1', 0.5), ('raw-1', 0.25)],
+        # Normalised 0.5 and 0.25, times the default multiplier 40.
+        self.assertEqual([('lvm-1', 20.0), ('raw-1', 10.0)],
                          self.weighed(hosts, LOCAL))
 
     def test_untagged_weighs_zero(self):
@@ -69,7 +78,7 @@ class TestWeigher(base.NovaTestCase):
         aggs = [{'name': 'no-preference', 'hosts': ['lvm-1'],
                  'metadata': {'aerospike_storage_weight_multiplier': '0'}}]
         hosts = self.hosts({'raw-1': 'raw', 'lvm-1': 'lvm'}, aggs)
-        self.assertEqual([('raw-1', 0.25), ('lvm-1', 0.0)],
+        self.assertEqual([('raw-1', 10.0), ('lvm-1', 0.0)],
                          self.weighed(hosts, LOCAL))
 
     def test_bad_aggregate_multiplier_falls_back_to_option(self):
@@ -85,7 +94,7 @@ class TestWeigher(base.NovaTestCase):
         objs = [weights.WeighedHost(h, 0.0) for h in hosts]
         self.assertEqual([0.0, 0.0],
                          weigher.weigh_objects(objs, self.spec(LOCAL)))
-        self.assertEqual(1.0, weigher.weight_multiplier(hosts[0]))
+        self.assertEqual(40.0, weigher.weight_multiplier(hosts[0]))
 
     def test_weigh_object_single_host(self):
         weigher = storage_weigher.AerospikeStorageWeigher()

@@ -58,8 +58,11 @@ class TestEntryPoints(test.NoDBTestCase):
             self.assertIn('extra == "nova"', requirement)
 
     def test_console_script_entry_point(self):
-        manager = extension.ExtensionManager('console_scripts')
-        self.assertIn('aerospike-filters', manager.names())
+        scripts = metadata.entry_points(group='console_scripts',
+                                        name='aerospike-filters')
+        self.assertEqual(['aerospike_filters.cmd.main:main'],
+                         [script.value for script in scripts])
+        self.assertTrue(callable(next(iter(scripts)).load()))
 
 
 class TestHostManager(test.TestCase):

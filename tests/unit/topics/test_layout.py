@@ -33,12 +33,12 @@ from tests import TOP
 PACKAGE = 'aerospike_filters'
 CORE = frozenset(PACKAGE + '.' + name for name in (
     'storage', 'request', 'host_facts', 'verdict', 'traits', 'snapshot',
-    'conf'))
+    'conf', 'version'))
 ADAPTER_PACKAGES = (PACKAGE + '.scheduler', PACKAGE + '.api')
 COMMANDS = PACKAGE + '.cmd'
 #: Libraries of the tools' layer the core must not need either.
 NOT_IN_CORE = ('nova', 'cliff', 'osc_lib', 'openstack', 'keystoneauth1',
-               'stevedore')
+               'stevedore', 'oslo_log')
 
 
 def module_files():

@@ -20,6 +20,7 @@ from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import memo
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
+from aerospike_filters import version
 from tests.unit import base
 
 LOCAL = {'aerospike:storage': 'local'}
@@ -105,6 +106,31 @@ class TestLogging(base.NovaTestCase):
         log = self.capture(logging.DEBUG)
         self.passing(self.hosts({'q1': 'qcow2', 'z1': 'zfs'}), {})
         self.assertEqual('', log.output)
+
+
+class TestStartupEvidence(base.NovaTestCase):
+    """nova-scheduler's log says the plugin loaded, before any request."""
+
+    def test_filter_and_weigher_each_log_one_line_when_loaded(self):
+        self.flags(host_backends={'c1': 'lvm', 'c2': 'raw'},
+                   group='aerospike_filters')
+        log = self.useFixture(fixtures.FakeLogger(
+            name='aerospike_filters', level=logging.INFO))
+        storage_filter.AerospikeStorageFilter()
+        storage_weigher.AerospikeStorageWeigher()
+        lines = log.output.splitlines()
+        self.assertEqual(2, len(lines), lines)
+        for name, line in zip(('AerospikeStorageFilter',
+                               'AerospikeStorageWeigher'), lines):
+            self.assertTrue(line.startswith(
+                '%s loaded (aerospike-filters %s): ' % (
+                    name, version.version_string())), line)
+            for option in ('ephemeral_backend_key=ephemeral_backend',
+                           'host_backends=2 host(s)', 'nvme_pci_aliases=nvme',
+                           'allow_nvme_on_unsuitable_backend=False',
+                           'isolate_dedicated_hosts=False',
+                           'storage_weight_multiplier=40.0'):
+                self.assertIn(option, line)
 
 
 class TestFilterHoldsNoRequestState(base.NovaTestCase):

@@ -103,6 +103,25 @@ def clouds(draw):
     return {'hosts': hosts, 'aggregates': aggregates}
 
 
+def oracle_tiers(specs, nvme_devices):
+    """The tiers a flavor's extra specs accept, by the contract's words.
+
+    None when every host passes (untagged), an empty set when none may
+    (an invalid flavor). Written from the contract, not from the code.
+    """
+    ours = [k for k in specs if k.startswith('aerospike:')]
+    if not ours:
+        return None
+    if ours != ['aerospike:storage']:
+        return set()
+    words = {w.strip().lower() for w in specs['aerospike:storage'].split(',')}
+    tiers = {'nvme', 'lvm', 'raw'} if words == {'local'} else words
+    if not tiers <= {'nvme', 'lvm', 'raw'}:
+        return set()
+    # NVMe counts only with devices requested through the nvme alias.
+    return tiers if nvme_devices else tiers - {'nvme'}
+
+
 def oracle_may_pass(cloud, host, tiers, needed):
     """Whether a tagged request for ``tiers`` may pass ``host``."""
     values = [agg['metadata'][KEY] for agg in cloud['aggregates']
@@ -163,14 +182,12 @@ class TestProperties(base.NovaTestCase):
         weights = storage_weigher.AerospikeStorageWeigher().weigh_objects(
             [base.weights.WeighedHost(h, 0.0) for h in hosts], spec)
         self.assertEqual(len(hosts), len(weights))
-        tiers_text = spec.flavor.extra_specs.get('aerospike:storage')
-        if tiers_text is None:
+        needed = sum(r.count for r in spec.pci_requests.requests
+                     if r.alias_name == 'nvme')
+        tiers = oracle_tiers(spec.flavor.extra_specs, needed)
+        if tiers is None:
             self.assertEqual(len(hosts), len(passed))
             return
-        words = {w.strip().lower() for w in tiers_text.split(',')}
-        tiers = ({'nvme', 'lvm', 'raw'} if words == {'local'} else words)
-        needed = sum(r.count for r in spec.pci_requests.requests
-                     if r.alias_name == 'nvme') or 1
         by_name = {h['host']: h for h in cloud['hosts']}
         for host in passed:
             self.assertTrue(
@@ -184,13 +201,15 @@ class TestProperties(base.NovaTestCase):
                          sorted(h.host for h in again))
 
     @FUZZ
-    @given(simple_clouds(), st.sampled_from(VALID_TIERS))
-    def test_safety_for_every_backend_word(self, cloud, tiers_text):
-        hosts, spec = self.build(cloud, {'aerospike:storage': tiers_text})
+    @given(simple_clouds(), st.sampled_from(VALID_TIERS), st.booleans())
+    def test_safety_for_every_backend_word(self, cloud, tiers_text, nvme):
+        specs = {'aerospike:storage': tiers_text}
+        if nvme:
+            specs['pci_passthrough:alias'] = 'nvme:1'
+        hosts, spec = self.build(cloud, specs)
         passed = storage_filter.AerospikeStorageFilter().filter_all(
             hosts, spec)
-        words = {w.strip().lower() for w in tiers_text.split(',')}
-        tiers = {'nvme', 'lvm', 'raw'} if words == {'local'} else words
+        tiers = oracle_tiers(specs, int(nvme))
         by_name = {h['host']: h for h in cloud['hosts']}
         for host in passed:
             self.assertTrue(oracle_may_pass(
@@ -215,7 +234,7 @@ class TestProperties(base.NovaTestCase):
                 host.aggregates = None
         passed = storage_filter.AerospikeStorageFilter().filter_all(
             hosts, spec)
-        tagged = 'aerospike:storage' in spec.flavor.extra_specs
+        tagged = oracle_tiers(spec.flavor.extra_specs, 1) is not None
         if any(h.aggregates is None for h in hosts) and tagged:
             self.assertEqual([], passed)
         storage_weigher.AerospikeStorageWeigher().weigh_objects(
