@@ -19,6 +19,7 @@ of cloud data (live cloud, snapshot file, packaged sample) that
 printed.
 """
 
+import argparse
 import contextlib
 import os
 import sys
@@ -215,6 +216,31 @@ def settings_from_files(paths):
         raise CommandError(str(exc)) from None
 
 
+def pci_aliases_from_files(paths):
+    """The scheduler's ``[pci] alias`` entries as dicts, or CommandError."""
+    try:
+        return conf.pci_aliases_from_files(paths)
+    except conf.ConfigError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def add_retries_argument(parser):
+    parser.add_argument(
+        '--retries', metavar='<count>', type=_positive, default=5,
+        help='attempts per API call on transient errors, with exponential '
+             'backoff (default 5)')
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError('%r is not 1 or more' % text)
+    return value
+
+
 def add_source_arguments(parser):
     """--snapshot | --os-cloud, and --config-file for nova.conf."""
     source = parser.add_mutually_exclusive_group()
@@ -246,9 +272,13 @@ def load_snapshot(command, args):
         conn = connect(command, args.os_cloud)
         with cloud_errors('Reading the cloud'):
             return live.snapshot(conn), conn
-    path = args.snapshot or snapshot_format.sample_path()
+    return load_snapshot_file(args.snapshot), None
+
+
+def load_snapshot_file(path=None):
+    """A snapshot file (default: the packaged sample), or CommandError."""
     try:
-        return snapshot_format.load(path), None
+        return snapshot_format.load(path or snapshot_format.sample_path())
     except snapshot_format.SnapshotError as exc:
         raise CommandError(str(exc)) from None
 

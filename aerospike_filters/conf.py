@@ -20,6 +20,7 @@ weigher and every tool read them. No nova import.
 """
 
 import collections
+import json
 
 from oslo_config import cfg
 from oslo_config import types
@@ -213,16 +214,13 @@ def read_settings(config=None):
     return Settings(**values)
 
 
-def settings_from_files(paths):
-    """The options as the files set them, without touching the global CONF.
-
-    For tools that need the scheduler's ``[aerospike_filters]`` options
-    but not nova (``sync``, ``flavor create``); no files means defaults.
-
-    :raises ConfigError: naming the file or the option.
-    """
+def _files(paths):
+    """A private ConfigOpts with this group and ``[pci] alias``, loaded."""
     config = cfg.ConfigOpts()
     register_opts(config)
+    # nova's option, read as nova reads it: one JSON object per line.
+    config.register_opts([cfg.MultiStrOpt('alias', default=[])],
+                         group='pci')
     args = []
     for path in paths or ():
         args += ['--config-file', path]
@@ -231,7 +229,38 @@ def settings_from_files(paths):
                default_config_dirs=[])
     except cfg.Error as exc:
         raise ConfigError(str(exc).splitlines()[0]) from None
-    return read_settings(config)
+    return config
+
+
+def settings_from_files(paths):
+    """The options as the files set them, without touching the global CONF.
+
+    For tools that need the scheduler's ``[aerospike_filters]`` options
+    but not nova (``sync``, ``flavor create``, ``trait publish``); no
+    files means defaults.
+
+    :raises ConfigError: naming the file or the option.
+    """
+    return read_settings(_files(paths))
+
+
+def pci_aliases_from_files(paths):
+    """The ``[pci] alias`` entries of the files, as dicts.
+
+    :raises ConfigError: naming an entry that is not a JSON object.
+    """
+    aliases = []
+    for line in _files(paths).pci.alias:
+        try:
+            alias = json.loads(line)
+        except ValueError as exc:
+            raise ConfigError('[pci] alias %r is not JSON: %s'
+                              % (line[:60], exc)) from None
+        if not isinstance(alias, dict):
+            raise ConfigError('[pci] alias %r is not a JSON object'
+                              % line[:60])
+        aliases.append(alias)
+    return aliases
 
 
 CONF = cfg.CONF

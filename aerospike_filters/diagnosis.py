@@ -12,20 +12,25 @@
 
 """What ``doctor`` finds wrong, and the command that fixes each thing.
 
-Three kinds of checks: the scheduler's nova.conf (parsed with nova's own
-options), the nova-api environment (the validators load), and the cloud's
-data (hosts, aggregates, flavors: a live cloud or a snapshot). Each finding
-names the object and the exact command that fixes it.
+Four kinds of checks: the scheduler's nova.conf (parsed with nova's own
+options), the nova-api environment (the validators load), the cloud's data
+(hosts, aggregates, flavors: a live cloud or a snapshot) and placement
+pre-selection (flavors' and hosts' traits). Each finding names the object
+and the exact command that fixes it.
 """
 
 import collections
 import json
+import shlex
 
 from aerospike_filters import conf
+from aerospike_filters import flavors
 from aerospike_filters import host_facts
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
 from aerospike_filters.sync import plan as sync_plan
+from aerospike_filters.sync import traits as trait_publishing
+from aerospike_filters import traits
 from aerospike_filters import verdict
 
 ERROR = 'error'
@@ -264,22 +269,34 @@ HostsFor.__doc__ = """Where a flavor could go: the hosts the filter passes
 and nova could pick, and (host, why not) of those nova would not pick."""
 
 
-def check_cloud(data, settings, hosts_for):
+def check_cloud(data, settings, hosts_for, tool_args=''):
     """Findings on the cloud's hosts, aggregates and flavors.
 
     :param data: a snapshot dict (with ``flavors`` for the flavor checks).
     :param settings: conf.Settings of the scheduler's nova.conf.
     :param hosts_for: callable(extra_specs) -> :class:`HostsFor`, from the
         real filter over the cloud, for "can this flavor be placed".
+    :param tool_args: what points aerospike-filters at this cloud and
+        nova.conf, for the fixes that use it.
     """
     key = settings.ephemeral_backend_key
-    pci_known = data.get('pci_in_placement', True)
+    context = _FlavorContext(settings, hosts_for,
+                             data.get('pci_in_placement', True),
+                             _carried_traits(data), tool_args)
     return (_check_aggregate_values(data, key) +
             _check_hosts(data, settings) +
             [finding for flavor in data.get('flavors', [])
-             for finding in _check_flavor(flavor, settings, hosts_for,
-                                          pci_known)] +
+             for finding in _check_flavor(flavor, context)] +
             _check_dedicated(data, settings))
+
+
+_FlavorContext = collections.namedtuple(
+    '_FlavorContext', 'settings hosts_for pci_known carried tool_args')
+
+
+def _carried_traits(data):
+    """The managed traits some host carries (empty when unknown)."""
+    return {t for host in data['hosts'] for t in host.get('traits', [])}
 
 
 def _check_aggregate_values(data, key):
@@ -357,12 +374,13 @@ def _check_dedicated(data, settings):
     return found
 
 
-def _check_flavor(flavor, settings, hosts_for, pci_known=True):
+def _check_flavor(flavor, context):
     """Findings on one flavor's extra specs.
 
-    ``pci_known``: the cloud's data holds its PCI devices (a live cloud
-    has them only when nova reports them to placement).
+    ``context.pci_known``: the cloud's data holds its PCI devices (a live
+    cloud has them only when nova reports them to placement).
     """
+    settings, hosts_for = context.settings, context.hosts_for
     name = flavor['name']
     specs = flavor.get('extra_specs', {})
     parsed = storage_request.parse_request(specs, settings.nvme_pci_aliases)
@@ -372,15 +390,16 @@ def _check_flavor(flavor, settings, hosts_for, pci_known=True):
     if parsed.error:
         return [Finding(ERROR, subject, '%s: the scheduler places it '
                         'nowhere' % parsed.error,
-                        _repair(name, specs, parsed, settings, hosts_for))]
-    if parsed.nvme_devices and not pci_known:
+                        _repair(name, specs, parsed, context))]
+    if parsed.nvme_devices and not context.pci_known:
         return [Finding(
             INFO, subject, 'requests %d NVMe device(s), but the cloud does '
             'not report PCI devices to placement, so no tool can see which '
             'hosts have them free' % parsed.nvme_devices,
             'set [pci] report_in_placement = true in the computes\' '
-            'nova.conf, or check with explain --snapshot <file> listing '
-            'the hosts\' pci_pools')]
+            'nova.conf (then trait publish sees them too), or run '
+            'aerospike-filters sync --traits on each compute with NVMe '
+            'drives, then aerospike-filters flavor repair %s' % name)]
     hosts = hosts_for(specs)
     if hosts.passing:
         return []
@@ -401,12 +420,13 @@ def _with(specs, changes):
     return result
 
 
-def _repair(name, specs, parsed, settings, hosts_for):
+def _repair(name, specs, parsed, context):
     """The command that makes an invalid flavor valid, and able to boot.
 
     The contract's own fix first; when it would leave the flavor without
     a host (a cloud without NVMe devices, say), a fix that keeps the
-    flavor's intent where the cloud allows.
+    flavor's intent where the cloud allows. Where hosts carry the fixed
+    flavor's trait, the fix gives it the trait too.
     """
     candidates = [list(parsed.fix)]
     lesser = parsed.requested - {storage.NVME}
@@ -414,11 +434,19 @@ def _repair(name, specs, parsed, settings, hosts_for):
         storage_request.STORAGE_SPEC,
         storage_request.tier_value(lesser) if lesser else storage.LOCAL)])
     for changes in candidates:
-        if hosts_for(_with(specs, changes)).passing:
-            return storage_request.fix_command(name, changes)
+        fixed = _with(specs, changes)
+        if context.hosts_for(fixed).passing:
+            command = storage_request.fix_command(name, changes)
+            trait = traits.flavor_trait(fixed,
+                                        context.settings.nvme_pci_aliases)
+            if trait in context.carried:
+                command += ' && ' + _tool('flavor repair %s'
+                                          % shlex.quote(name),
+                                          context.tool_args)
+            return command
     return '%s (no host can take it yet: %s)' % (
         storage_request.fix_command(name, parsed.fix),
-        _publish_advice(settings))
+        _publish_advice(context.settings))
 
 
 def _why_no_host(parsed, hosts):
@@ -456,3 +484,95 @@ def _publish_advice(settings):
     return ('publish suitable hosts: run aerospike-filters sync on an lvm '
             'or raw compute, or: openstack aggregate add host %slvm <host>'
             % sync_plan.PREFIX)
+
+
+def check_traits(data, settings, aliases, max_candidates, tool_args=''):
+    """Findings on placement pre-selection: flavors' and hosts' traits.
+
+    :param aliases: the ``[pci] alias`` entries, as dicts.
+    :param max_candidates: the scheduler's ``[scheduler]
+        max_placement_results``.
+    :param tool_args: the arguments that point aerospike-filters at this
+        cloud and nova.conf, appended to the fixes it proposes.
+    """
+    carried = _carried_traits(data)
+    traits_known = any('traits' in host for host in data['hosts'])
+    # Drift matters once the cloud uses traits; before that, the flavors'
+    # findings say to publish them (one finding, not one per host).
+    in_use = carried or any(traits.flavor_traits(f.get('extra_specs'))
+                            for f in data.get('flavors', []))
+    return (_check_flavor_traits(data, settings, max_candidates, carried,
+                                 traits_known, tool_args) +
+            (_check_host_traits(data, settings, aliases, tool_args)
+             if in_use else []))
+
+
+def _tool(command, tool_args):
+    return ('aerospike-filters %s %s' % (command, tool_args)).strip()
+
+
+def _check_flavor_traits(data, settings, max_candidates, carried,
+                         traits_known, tool_args):
+    found = []
+    nodes = len(data['hosts'])
+    pci_known = data.get('pci_in_placement', True)
+    for flavor in data.get('flavors', []):
+        name = flavor['name']
+        specs = flavor.get('extra_specs', {})
+        repair = flavors.plan_repair(specs, settings.nvme_pci_aliases)
+        if repair.trait is None or not (repair.set or repair.unset):
+            continue
+        if not pci_known and storage_request.parse_request(
+                specs, settings.nvme_pci_aliases).nvme_devices:
+            continue  # check_cloud's finding says who can publish them
+        fix = _tool('flavor repair %s' % shlex.quote(name), tool_args)
+        if traits_known and repair.trait not in carried:
+            fix = '%s && %s' % (_tool('trait publish', tool_args), fix)
+        if repair.unset:
+            found.append(Finding(
+                ERROR, "flavor '%s'" % name,
+                'requires %s, which does not match its %s (that calls for '
+                '%s): placement offers it the wrong hosts, or none'
+                % (', '.join(k[len(traits.FLAVOR_SPEC_PREFIX):]
+                             for k in repair.unset),
+                   storage_request.STORAGE_SPEC, repair.trait), fix))
+        else:
+            over = nodes > max_candidates
+            found.append(Finding(
+                ERROR if over else WARNING, "flavor '%s'" % name,
+                'requires no trait, so placement returns it any %d of the '
+                '%d compute nodes ([scheduler] max_placement_results), '
+                'suitable or not; %s' % (
+                    max_candidates, nodes,
+                    'boots fail with NoValidHost while suitable hosts sit '
+                    'idle' if over else 'this breaks once the cloud '
+                    'outgrows that number'), fix))
+    return found
+
+
+def _check_host_traits(data, settings, aliases, tool_args):
+    """Hosts whose published traits disagree with their facts (drift)."""
+    wanted = trait_publishing.wanted_traits(data, settings, aliases)
+    found = []
+    for host in data['hosts']:
+        if 'traits' not in host:
+            continue
+        current = host['traits']
+        missing, extra = traits.drift(current,
+                                      wanted[host['host']](current))
+        if not missing and not extra:
+            continue
+        said = []
+        if missing:
+            said.append('lacks %s (placement hides it from flavors it '
+                        'suits)' % ', '.join(missing))
+        if extra:
+            said.append('carries %s (placement sends it flavors the '
+                        'filter then rejects)' % ', '.join(extra))
+        found.append(Finding(
+            WARNING, "host '%s'" % host['host'],
+            'its published traits disagree with its facts: %s'
+            % '; '.join(said),
+            _tool('trait publish --host %s' % shlex.quote(host['host']),
+                  tool_args)))
+    return found

@@ -12,17 +12,19 @@
 
 """Read a live cloud into the snapshot format, through openstacksdk.
 
-What the APIs expose: nova-compute services (host, enabled, up), host
-aggregates with their metadata, and, when nova reports PCI devices to
-placement (``[pci] report_in_placement``), the free devices of each PCI
-resource provider as pools. ``[pci] alias`` lives only in nova.conf: pass
-the scheduler's nova.conf to ``explain``/``doctor`` with ``--config-file``.
+What the APIs expose: nova-compute services (host, enabled, up) and their
+compute nodes, host aggregates with their metadata, flavors, the managed
+traits of each compute node's resource provider, and, when nova reports
+PCI devices to placement (``[pci] report_in_placement``), each host's PCI
+devices (free ones as pools). ``[pci] alias`` lives only in nova.conf:
+pass the scheduler's nova.conf to the commands with ``--config-file``.
 Never logs or returns credentials.
 """
 
 import re
 
 from aerospike_filters import cloud
+from aerospike_filters import traits
 
 _PCI_CLASS = re.compile(r'^CUSTOM_PCI_([0-9A-F]{4})_([0-9A-F]{4})$')
 
@@ -39,12 +41,15 @@ def _placement_json(conn, url):
     return response.json()
 
 
-def pci_pools(conn, node_to_host):
-    """PCI pools per host from placement, or None when not reported.
+def pci_inventory(conn, node_to_host):
+    """(free pools, device totals) of PCI devices per host, or None.
 
-    nova names a PCI device's resource class CUSTOM_PCI_<VENDOR>_<PRODUCT>
-    (unless ``resource_class`` is set in ``[pci] device_spec``) on a child
-    provider of the compute node's provider.
+    From placement, when nova reports PCI devices there (``[pci]
+    report_in_placement``): nova names a device's resource class
+    CUSTOM_PCI_<VENDOR>_<PRODUCT> (unless ``[pci] device_spec`` sets
+    ``resource_class``), on a child provider of the compute node's. The
+    free pools are what the filter counts; the totals, used or free, what
+    host traits are computed from (they must not change with every boot).
     """
     try:
         providers = _placement_json(conn, '/resource_providers')[
@@ -52,8 +57,7 @@ def pci_pools(conn, node_to_host):
     except Exception:
         return None
     by_uuid = {p['uuid']: p for p in providers}
-    counts = {}  # (host, vendor, product) -> free devices
-    found = False
+    free, total = {}, {}  # (host, vendor, product) -> devices
     for provider in providers:
         root = by_uuid.get(provider.get('root_provider_uuid'))
         if root is None or root['uuid'] == provider['uuid']:
@@ -69,24 +73,45 @@ def pci_pools(conn, node_to_host):
             match = _PCI_CLASS.match(rc)
             if not match:
                 continue
-            found = True
             if usages is None:
                 usages = _placement_json(
                     conn, '/resource_providers/%s/usages' % provider['uuid']
                 )['usages']
-            free = (inventory['total'] - inventory.get('reserved', 0) -
-                    usages.get(rc, 0))
+            devices = inventory['total'] - inventory.get('reserved', 0)
             key = (host, match.group(1).lower(), match.group(2).lower())
-            counts[key] = counts.get(key, 0) + max(free, 0)
-    if not found:
+            total[key] = total.get(key, 0) + max(devices, 0)
+            used = usages.get(rc, 0)
+            free[key] = free.get(key, 0) + max(devices - used, 0)
+    if not total:
         return None
-    # nova makes one provider per device (or PF): one pool per product.
+    return _pools(free), _pools(total)
+
+
+def _pools(counts):
+    """{host: [pool]}, one pool per product of each host."""
     pools = {}
     for (host, vendor, product), count in sorted(counts.items()):
         pools.setdefault(host, []).append({
             'vendor_id': vendor, 'product_id': product,
             'dev_type': 'type-PCI', 'count': count})
     return pools
+
+
+def managed_traits(conn):
+    """{provider name: sorted managed traits}, for providers with any.
+
+    One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``), not
+    one per provider: cheap in clouds of thousands of compute nodes.
+    """
+    names = _placement_json(
+        conn, '/traits?name=startswith:%s' % traits.PREFIX)['traits']
+    found = {}
+    for trait in sorted(names):
+        for provider in _placement_json(
+                conn, '/resource_providers?required=%s' % trait)[
+                    'resource_providers']:
+            found.setdefault(provider['name'], []).append(trait)
+    return found
 
 
 #: Hypervisor details at this microversion name the service's host but,
@@ -115,14 +140,23 @@ def snapshot(conn):
     """A snapshot dict of the live cloud (aerospike_filters.snapshot)."""
     services = _services(conn)
     node_to_host = node_hosts(conn)
-    pools = pci_pools(conn, node_to_host) or {}
+    nodes = {}
+    for node, host in sorted(node_to_host.items()):
+        nodes.setdefault(host, node)
+    inventory = pci_inventory(conn, node_to_host)
+    pools, devices = inventory or ({}, {})
+    published = managed_traits(conn)
     hosts = []
     for service in sorted(services, key=lambda s: s.host):
-        host = {'host': service.host,
+        node = nodes.get(service.host, service.host)
+        host = {'host': service.host, 'nodename': node,
                 'disabled': service.status == 'disabled',
-                'down': service.state == 'down'}
+                'down': service.state == 'down',
+                'traits': published.get(node, [])}
         if pools.get(service.host):
             host['pci_pools'] = pools[service.host]
+        if devices.get(service.host):
+            host['pci_devices'] = devices[service.host]
         hosts.append(host)
     known = {h['host'] for h in hosts}
     aggregates = [{'name': agg.name,
@@ -135,7 +169,7 @@ def snapshot(conn):
                                 (flavor.extra_specs or {}).items()}}
                for flavor in conn.compute.flavors(details=True)]
     return {'description': 'captured from %s' % _endpoint(conn),
-            'pci_in_placement': bool(pools),
+            'pci_in_placement': inventory is not None,
             'hosts': hosts, 'aggregates': aggregates, 'flavors': flavors}
 
 

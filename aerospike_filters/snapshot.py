@@ -25,7 +25,10 @@
                  "free_ram_mb": 65536, "disabled": false, "down": false,
                  "pci_pools": [{"vendor_id": "144d", "product_id": "a80a",
                                 "dev_type": "type-PCI", "numa_node": 0,
-                                "count": 2}]}],
+                                "count": 2}],
+                 "pci_devices": [{"vendor_id": "144d",
+                                  "product_id": "a80a", "count": 4}],
+                 "traits": ["CUSTOM_AEROSPIKE_STORAGE_LVM"]}],
       "flavors": [{"name": "aerospike.local",
                    "extra_specs": {"aerospike:storage": "local"}}]
     }
@@ -33,11 +36,17 @@
 ``flavors`` (used by ``doctor``) lists flavors with their extra specs;
 ``disabled`` and ``down`` report the nova-compute service's state;
 ``pci_aliases`` entries are ``[pci] alias`` entries of nova.conf;
-``pci_pools`` are the compute node's PCI device pools as nova stores them
-(extra keys become pool tags). Pure Python; no nova import.
+``pci_pools`` are the compute node's free PCI devices, as nova's pools
+(extra keys become pool tags); ``pci_devices`` all its PCI devices, used or
+free, in the same form (when absent, the pools count); ``traits`` the
+managed traits (``CUSTOM_AEROSPIKE_*``) its resource provider carries.
+``pci_in_placement``: false when the cloud does not report PCI devices to
+placement, so the hosts' devices are unknown. Pure Python; no nova import.
 """
 
 import json
+
+from aerospike_filters import host_facts
 
 SAMPLE = 'sample-snapshot.json'
 
@@ -126,10 +135,15 @@ def _check_host(where, host):
     for key in ('disabled', 'down'):
         _expect(isinstance(host.get(key, False), bool),
                 '%s.%s must be true or false', where, key)
-    pools = host.get('pci_pools', [])
-    _expect(isinstance(pools, list), '%s.pci_pools must be a list', where)
-    for j, pool in enumerate(pools):
-        _check_pool('%s.pci_pools[%d]' % (where, j), pool)
+    for key in ('pci_pools', 'pci_devices'):
+        pools = host.get(key, [])
+        _expect(isinstance(pools, list), '%s.%s must be a list', where, key)
+        for j, pool in enumerate(pools):
+            _check_pool('%s.%s[%d]' % (where, key, j), pool)
+    traits = host.get('traits', [])
+    _expect(isinstance(traits, list) and
+            all(isinstance(t, str) for t in traits),
+            '%s.traits must be a list of trait names', where)
     return name
 
 
@@ -156,3 +170,41 @@ def _check_aggregate(where, agg, hosts):
         _expect(member in hosts,
                 "%s (%s) names host %r, which is not in 'hosts'",
                 where, agg['name'], member)
+
+
+def facts_of_hosts(data, backend_key, host_backends):
+    """{host name: HostFacts}, as the filter derives them.
+
+    From the metadata of each host's aggregates, else its ``host_backends``
+    entry (the options of the scheduler's nova.conf).
+    """
+    members = {}
+    for agg in data.get('aggregates', []):
+        for name in agg.get('hosts', []):
+            members.setdefault(name, []).append(
+                (agg['name'], agg.get('metadata', {})))
+    found = {}
+    for host in data['hosts']:
+        name = host['host']
+        fallback = host_backends.get(name)
+        found[name] = host_facts.facts_from_aggregates(
+            members.get(name, []), backend_key,
+            (fallback, 'host_backends') if fallback is not None else None)
+    return found
+
+
+def nvme_devices(host, aliases, nvme_alias_names, pci_known=True):
+    """NVMe devices of a snapshot host, used or free; None when unknown.
+
+    A device counts when its vendor and product are those of a ``[pci]
+    alias`` named in ``nvme_alias_names`` (``aliases``: the alias dicts).
+    """
+    if not pci_known:
+        return None
+    wanted = {(str(a.get('vendor_id', '')).lower(),
+               str(a.get('product_id', '')).lower())
+              for a in aliases if a.get('name') in nvme_alias_names}
+    pools = host.get('pci_devices', host.get('pci_pools', []))
+    return sum(pool['count'] for pool in pools
+               if (pool['vendor_id'].lower(),
+                   pool['product_id'].lower()) in wanted)

@@ -12,8 +12,10 @@
 
 """``aerospike-filters doctor``: find misconfiguration, say how to fix it."""
 
+import contextlib
 import logging
 import os
+import shlex
 
 from cliff import lister
 
@@ -23,6 +25,18 @@ from aerospike_filters import diagnosis
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
 DEFAULT_CONF = '/etc/nova/nova.conf'
+
+
+@contextlib.contextmanager
+def _filter_warnings_muted():
+    """The filter's own warnings would repeat doctor's findings."""
+    logger = logging.getLogger('aerospike_filters.scheduler')
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class Doctor(cli.CommandBase, lister.Lister):
@@ -69,25 +83,53 @@ class Doctor(cli.CommandBase, lister.Lister):
             findings = [diagnosis.no_config_checked()]
         findings += diagnosis.check_validators()
         if data is not None and settings is not None:
-            # The filter's own warnings repeat findings listed below.
-            logging.getLogger('aerospike_filters.scheduler').setLevel(
-                logging.ERROR)
-            states = replay.host_states(data)
-
-            def hosts_for(specs):
-                try:
-                    rows = replay.explain(states, replay.request_spec(specs))
-                except replay.RequestError:
-                    # nova cannot even build the request (an undefined PCI
-                    # alias, say): no host; check_nvme_config says why.
-                    return diagnosis.HostsFor([], [])
-                return diagnosis.HostsFor(
-                    [r.host for r in rows if r.verdict == replay.PASS],
-                    [(r.host, r.ineligible)
-                     for r in rows if r.verdict == replay.INELIGIBLE])
-
-            findings += diagnosis.check_cloud(data, settings, hosts_for)
-            if scheduler_conf is not None:
-                findings += diagnosis.check_nvme_config(scheduler_conf,
-                                                        settings, data)
+            max_candidates = (scheduler_conf or nova_config.CONF
+                              ).scheduler.max_placement_results
+            with _filter_warnings_muted():
+                findings += self._examine_cloud(args, data, replay, settings,
+                                                scheduler_conf,
+                                                max_candidates)
         return diagnosis.by_severity(findings)
+
+    def _examine_cloud(self, args, data, replay, settings, scheduler_conf,
+                       max_candidates):
+        """Findings on the cloud's hosts, aggregates, flavors and traits."""
+        states = replay.host_states(data)
+
+        def hosts_for(specs):
+            try:
+                rows = replay.explain(states, replay.request_spec(specs))
+            except replay.RequestError:
+                # nova cannot even build the request (an undefined PCI
+                # alias, say): no host; check_nvme_config says why.
+                return diagnosis.HostsFor([], [])
+            return diagnosis.HostsFor(
+                [r.host for r in rows if r.verdict == replay.PASS],
+                [(r.host, r.ineligible)
+                 for r in rows if r.verdict == replay.INELIGIBLE])
+
+        findings = diagnosis.check_cloud(data, settings, hosts_for,
+                                         self._tool_args(args))
+        if scheduler_conf is not None:
+            findings += diagnosis.check_nvme_config(scheduler_conf, settings,
+                                                    data)
+        return findings + diagnosis.check_traits(
+            data, settings, self._aliases(args, data), max_candidates,
+            self._tool_args(args))
+
+    @staticmethod
+    def _aliases(args, data):
+        """The [pci] alias entries: the snapshot's, else nova.conf's."""
+        return data.get('pci_aliases') or cli.pci_aliases_from_files(
+            args.config_file)
+
+    def _tool_args(self, args):
+        """The arguments naming the cloud and nova.conf doctor checked.
+
+        The fixes doctor proposes must work as printed.
+        """
+        cloud = args.os_cloud or getattr(self.app.options, 'cloud', None)
+        words = ['--os-cloud', cloud] if cloud else []
+        for path in args.config_file:
+            words += ['--config-file', os.path.abspath(path)]
+        return ' '.join(shlex.quote(word) for word in words)

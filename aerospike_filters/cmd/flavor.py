@@ -12,12 +12,15 @@
 
 """``aerospike-filters flavor create``: a consistent Aerospike flavor."""
 
+from cliff import lister
 from cliff import show
 from osc_lib.cli import format_columns
 
 from aerospike_filters import cli
+from aerospike_filters import flavors
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
+from aerospike_filters import traits
 
 
 def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
@@ -63,28 +66,21 @@ def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
     return specs
 
 
-def set_validated_extra_specs(conn, flavor_id, specs):
-    """Set extra specs at a microversion where nova-api validates them.
-
-    openstacksdk's own call uses an older microversion, at which nova
-    accepts anything; a refusal becomes a UserError with nova's message.
-    """
-    response = conn.compute.post(
-        '/flavors/%s/os-extra_specs' % flavor_id,
-        json={'extra_specs': specs},
-        microversion=storage_request.VALIDATING_MICROVERSION, raise_exc=False)
-    if response.status_code >= 400:
-        try:
-            body = response.json()
-            message = next(iter(body.values()))['message']
-        except Exception:
-            message = response.text[:200]
-        raise cli.CommandError('nova-api refused the extra specs (HTTP %d): %s'
-                               % (response.status_code, message))
+def no_host_carries(trait):
+    return ('no compute node carries %s yet, so no server of this flavor '
+            'could boot: publish host traits first (aerospike-filters trait '
+            'publish)' % trait)
 
 
 class CreateFlavor(cli.CommandBase, show.ShowOne):
-    """Create a flavor tagged for Aerospike, with consistent extra specs."""
+    """Create a flavor tagged for Aerospike, with consistent extra specs.
+
+    The flavor requires the trait of its accepted tiers (trait:CUSTOM_
+    AEROSPIKE_STORAGE_*=required), so placement offers the scheduler only
+    hosts that can take it; publish host traits first (trait publish).
+    Extra specs are set at compute API microversion 2.86, where nova-api
+    validates them.
+    """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -116,6 +112,12 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                             help='flavor ID (default: generated)')
         parser.add_argument('--private', action='store_true',
                             help='not public')
+        parser.add_argument('--no-trait', action='store_true',
+                            help='require no trait: the filter alone picks '
+                                 'among the candidates placement returns, '
+                                 'which misses suitable hosts in clouds '
+                                 'larger than [scheduler] '
+                                 'max_placement_results')
         cli.add_cloud_argument(parser)
         cli.add_config_file_argument(parser)
         return parser
@@ -128,11 +130,17 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
         for option in ('vcpus', 'ram'):
             if getattr(args, option) < 1:
                 raise cli.CommandError('--%s must be 1 or more' % option)
+        if not args.no_trait:
+            trait = traits.flavor_trait(specs, settings.nvme_pci_aliases)
+            specs[traits.flavor_spec(trait)] = traits.REQUIRED
         conn = cli.connect(self, args.os_cloud)
         with cli.cloud_errors('Creating flavor %s' % args.name):
             if conn.compute.find_flavor(args.name, ignore_missing=True):
                 raise cli.CommandError('a flavor named %r exists already'
                                        % args.name)
+            if not args.no_trait and not flavors.providers_with(conn, trait):
+                raise cli.CommandError(no_host_carries(trait) + ', or '
+                                       'create it with --no-trait')
             attrs = dict(name=args.name, vcpus=args.vcpus, ram=args.ram,
                          disk=args.disk, ephemeral=args.ephemeral,
                          is_public=not args.private)
@@ -140,7 +148,7 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                 attrs['id'] = args.flavor_id
             flavor = conn.compute.create_flavor(**attrs)
             try:
-                set_validated_extra_specs(conn, flavor.id, specs)
+                flavors.set_extra_specs(conn, flavor.id, specs)
             except Exception:
                 # No half-made Aerospike flavor without its tag.
                 conn.compute.delete_flavor(flavor, ignore_missing=True)
@@ -150,3 +158,81 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                 (flavor.name, flavor.id, flavor.vcpus, flavor.ram,
                  flavor.disk, flavor.ephemeral,
                  format_columns.DictColumn(specs)))
+
+
+class RepairFlavors(cli.CommandBase, lister.Lister):
+    """Give tagged flavors the trait of their tiers, and no other.
+
+    For each tagged flavor (or those named): adds trait:<TRAIT>=required
+    for the trait its aerospike:storage (and NVMe request) call for, and
+    removes every other trait:CUSTOM_AEROSPIKE_* key; other extra specs are
+    never touched. A flavor whose trait no compute node carries yet is
+    left alone (publish host traits first, or --force); an invalid flavor
+    is left alone (doctor names its fix). Run with --dry-run first.
+
+    Exit status 1 when a flavor was left alone or could not be changed.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('flavors', metavar='<flavor>', nargs='*',
+                            help='flavor name or ID (default: every tagged '
+                                 'flavor)')
+        parser.add_argument('--dry-run', action='store_true',
+                            help='show the changes, make none')
+        parser.add_argument('--force', action='store_true',
+                            help='require a trait even when no compute node '
+                                 'carries it yet')
+        cli.add_cloud_argument(parser)
+        cli.add_config_file_argument(parser)
+        return parser
+
+    def take_action(self, args):
+        aliases = cli.settings_from_files(args.config_file).nvme_pci_aliases
+        conn = cli.connect(self, args.os_cloud)
+        rows = []
+        with cli.cloud_errors('Repairing flavors'):
+            for flavor in self._flavors(conn, args.flavors):
+                rows.append(self._repair(conn, flavor, aliases, args))
+        self.needs_attention = any(row[-1].startswith(('left alone',
+                                                       'failed'))
+                                   for row in rows)
+        return ('Flavor', 'Trait', 'Set', 'Unset', 'Result'), rows
+
+    @staticmethod
+    def _flavors(conn, names):
+        if not names:
+            return [f for f in conn.compute.flavors(details=True)
+                    if storage_request.is_tagged(f.extra_specs or {})]
+        found = []
+        for name in names:
+            flavor = conn.compute.find_flavor(name, ignore_missing=True)
+            if flavor is None:
+                raise cli.CommandError('no flavor named or with ID %r'
+                                       % name)
+            found.append(flavor)
+        return found
+
+    def _repair(self, conn, flavor, aliases, args):
+        specs = flavors.extra_specs(conn, flavor.id)
+        repair = flavors.plan_repair(specs, aliases)
+        shown = (flavor.name, repair.trait or '',
+                 format_columns.DictColumn(repair.set),
+                 format_columns.ListColumn(repair.unset))
+        if repair.error:
+            return shown + ('left alone: invalid (%s); see aerospike-filters '
+                            'doctor' % repair.error,)
+        if not repair.trait:
+            return shown + ('untagged',)
+        if not repair.set and not repair.unset:
+            return shown + ('unchanged',)
+        if not args.force and not flavors.providers_with(conn, repair.trait):
+            return shown + ('left alone: ' + no_host_carries(repair.trait),)
+        if args.dry_run:
+            return shown + ('would change',)
+        try:
+            done = flavors.apply_repair(conn, flavor.id, specs, aliases)
+        except flavors.FlavorError as exc:
+            return shown + ('failed: %s' % exc,)
+        return (flavor.name, done.trait, format_columns.DictColumn(done.set),
+                format_columns.ListColumn(done.unset), 'changed')

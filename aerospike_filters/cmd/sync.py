@@ -20,8 +20,10 @@ from osc_lib.cli import format_columns
 
 from aerospike_filters import cli
 from aerospike_filters import cloud
+from aerospike_filters import live
 from aerospike_filters.sync import apply
 from aerospike_filters.sync import plan as sync_plan
+from aerospike_filters.sync import traits as trait_publishing
 
 
 def read_report(path):
@@ -57,6 +59,10 @@ class Sync(cli.CommandBase, show.ShowOne):
     scheduler's nova.conf given with --config-file). Idempotent; needs
     admin credentials from clouds.yaml, OS_CLOUD or OS_* variables.
 
+    With --traits, the host's compute node(s) also get the traits of the
+    storage they offer (as trait publish computes them, with the NVMe
+    passthrough devices the probe found), for placement pre-selection.
+
     Exit status 1 when aggregates sync does not manage disagree with the
     backend, so the filter keeps rejecting the host until an admin fixes
     them (the conflicts column says how).
@@ -80,25 +86,21 @@ class Sync(cli.CommandBase, show.ShowOne):
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
-                            help='also set the trait CUSTOM_AEROSPIKE_'
-                                 'BACKEND_<BACKEND> on the resource provider')
-        parser.add_argument('--retries', metavar='<count>', type=int,
-                            default=5,
-                            help='attempts per API call on transient '
-                                 'errors, with exponential backoff '
-                                 '(default 5)')
+                            help='also publish the CUSTOM_AEROSPIKE_STORAGE_* '
+                                 "traits on the host's compute node "
+                                 'resource provider(s)')
+        cli.add_retries_argument(parser)
         parser.add_argument('--node', metavar='<node>',
-                            help='resource provider (hypervisor hostname) '
-                                 'for --traits (default: the host)')
+                            help='compute node (hypervisor hostname) for '
+                                 "--traits (default: the host's nodes)")
         return parser
 
     def take_action(self, args):
-        host, backend = self._host_and_backend(args)
-        if args.retries < 1:
-            raise cli.CommandError('--retries must be 1 or more')
+        host, backend, nvme = self._host_and_backend(args)
         settings = cli.settings_from_files(args.config_file)
         conn = cli.connect(self, args.os_cloud)
-        outcome, traits = self._publish(conn, args, settings, host, backend)
+        outcome, traits = self._publish(conn, args, settings, host, backend,
+                                        nvme)
         self._tell_what_happened(args, outcome)
         self.needs_attention = bool(outcome.conflicts) and not args.dry_run
         columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
@@ -116,40 +118,49 @@ class Sync(cli.CommandBase, show.ShowOne):
 
     @staticmethod
     def _host_and_backend(args):
-        """The host and its canonical backend, from the chosen source."""
-        if args.report:
-            report = read_report(args.report)
+        """(host, canonical backend, NVMe passthrough devices or None)."""
+        if args.backend:
+            if not args.host:
+                raise cli.CommandError('--backend needs --host')
+            host, backend, nvme = args.host, args.backend, None
+        else:
+            # A report, or, when none is given, the probe of this host.
+            report = (read_report(args.report) if args.report
+                      else cli.run_probe(args, args.host))
             host = args.host or report['host']
             backend = report.get('ephemeral_backend')
-        elif args.backend:
-            host, backend = args.host, args.backend
-            if not host:
-                raise cli.CommandError('--backend needs --host')
-        else:
-            # No report given: probe this host now.
-            report = cli.run_probe(args, args.host)
-            host = args.host or report['host']
-            backend = report['ephemeral_backend']
+            nvme = sum(1 for device in report.get('nvme_devices', [])
+                       if device.get('passthrough'))
         if backend is None:
-            return host, None
+            return host, None, nvme
         try:
-            return host, sync_plan.canonical_backend(backend)
+            return host, sync_plan.canonical_backend(backend), nvme
         except ValueError as exc:
             raise cli.CommandError(str(exc)) from None
 
     @staticmethod
-    def _publish(conn, args, settings, host, backend):
-        """Apply (or plan) the aggregate moves and the trait."""
+    def _publish(conn, args, settings, host, backend, nvme):
+        """Apply (or plan) the aggregate moves, then the traits."""
         retry = cloud.Retrying(attempts=args.retries)
+        key = settings.ephemeral_backend_key
         try:
-            outcome = apply.Publisher(
-                conn, retry=retry,
-                backend_key=settings.ephemeral_backend_key).sync(
-                    host, backend, dry_run=args.dry_run)
+            publisher = apply.Publisher(conn, retry=retry, backend_key=key)
+            outcome = publisher.sync(host, backend, dry_run=args.dry_run)
             traits = None
-            if args.traits and backend is not None:
-                traits = apply.TraitPublisher(conn, retry=retry).publish(
-                    args.node or host, backend, dry_run=args.dry_run)
+            if args.traits:
+                aggregates = publisher.aggregates()
+                if args.dry_run:
+                    aggregates = sync_plan.aggregates_after(
+                        host, backend, aggregates, key)
+                nodes = ([args.node] if args.node else
+                         sorted(node for node, owner in
+                                live.node_hosts(conn).items()
+                                if owner == host) or [host])
+                changes = trait_publishing.publish_host(
+                    conn, retry, settings, host, aggregates, nvme, nodes,
+                    dry_run=args.dry_run)
+                traits = sorted({t for change in changes
+                                 for t in change.after})
         except cloud.CloudError as exc:
             raise cli.CommandError(str(exc)) from None
         except Exception as exc:

@@ -14,6 +14,7 @@
 
 import collections
 
+import nova.conf as nova_conf
 from nova.scheduler import filters
 from nova.scheduler import utils as scheduler_utils
 from oslo_log import log as logging
@@ -21,6 +22,7 @@ from oslo_log import log as logging
 from aerospike_filters import conf
 from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters import traits
 from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
@@ -113,15 +115,40 @@ def _log_reasons(request_verdicts, hosts):
 
 
 def _log_summary(request_verdicts, hosts, rejected):
-    """INFO: one line counting the rejected hosts by category."""
+    """INFO: one line counting the rejected hosts by category.
+
+    When every candidate is rejected and placement returned as many as it
+    may, suitable hosts may never have been looked at: the line says so
+    and names the fix.
+    """
     counts = collections.Counter(v.category for v in rejected)
+    cap = nova_conf.CONF.scheduler.max_placement_results
     LOG.info('AerospikeStorageFilter: flavor %(flavor)s rejected '
-             '%(count)d of %(total)d hosts: %(summary)s',
+             '%(count)d of %(total)d hosts: %(summary)s%(capped)s',
              {'flavor': request_verdicts.flavor_name,
               'count': len(rejected), 'total': len(hosts),
               'summary': ' '.join(
                   '%s=%d' % item for item in sorted(
-                      counts.items(), key=lambda kv: (-kv[1], kv[0])))})
+                      counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+              'capped': _capped(request_verdicts, cap)
+              if len(rejected) == len(hosts) == cap else ''})
+
+
+def _capped(request_verdicts, cap):
+    """Why placement's candidates were all unsuitable, and the fix."""
+    flavor = request_verdicts.flavor_name
+    trait = traits.trait_for_tiers(request_verdicts.request.tiers)
+    said = ('; placement returned only [scheduler] max_placement_results=%d '
+            'candidates' % cap)
+    if traits.flavor_traits(request_verdicts.extra_specs).get(
+            trait) == traits.REQUIRED:
+        return (said + ', all carrying %s, but their facts no longer match '
+                'it: republish host traits (aerospike-filters trait '
+                'publish)' % trait)
+    return (said + ' and the flavor requires no trait, so suitable hosts '
+            'may never have been considered: publish host traits '
+            '(aerospike-filters trait publish), then give the flavor its '
+            'trait %s (aerospike-filters flavor repair %s)' % (trait, flavor))
 
 
 def is_rebuild(spec_obj):

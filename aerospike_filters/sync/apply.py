@@ -28,8 +28,6 @@ from aerospike_filters import cloud
 from aerospike_filters import host_facts
 from aerospike_filters.sync import plan as sync_plan
 
-TRAIT_PREFIX = 'CUSTOM_AEROSPIKE_BACKEND_'
-
 Outcome = collections.namedtuple('Outcome', 'host backend steps conflicts')
 
 
@@ -131,61 +129,3 @@ class Publisher:
                 return None
             raise SyncError('%s failed: %s'
                             % (what, cloud.first_line(exc))) from None
-
-
-class TraitPublisher:
-    """Mirrors the backend as a custom trait on the host's provider."""
-
-    def __init__(self, conn, retry=None):
-        self.conn = conn
-        self.retry = retry or cloud.Retrying()
-
-    @staticmethod
-    def trait_for(backend):
-        return TRAIT_PREFIX + sync_plan.canonical_backend(backend).upper()
-
-    def _call(self, what, method, url, **kwargs):
-        return cloud.placement_call(self.conn, self.retry, what, method, url,
-                                    **kwargs)
-
-    def provider(self, node):
-        response = self._call('Finding resource provider %s' % node, 'get',
-                              '/resource_providers', params={'name': node})
-        providers = response.json().get('resource_providers', [])
-        if not providers:
-            raise SyncError('no resource provider named %s in placement; '
-                            'pass the hypervisor hostname with --node' % node)
-        return providers[0]['uuid']
-
-    def publish(self, node, backend, dry_run=False, attempts=5):
-        """Make the backend's trait the only backend trait of the provider.
-
-        Returns the trait list after the change (or as planned).
-        """
-        trait = self.trait_for(backend)
-        uuid = self.provider(node)
-        if not dry_run:
-            self._call('Creating trait %s' % trait, 'put',
-                       '/traits/%s' % trait)
-        for _ in range(attempts):
-            current = self._call('Reading traits of %s' % node, 'get',
-                                 '/resource_providers/%s/traits' % uuid
-                                 ).json()
-            traits = sorted(
-                {t for t in current['traits']
-                 if not t.startswith(TRAIT_PREFIX)} | {trait})
-            if dry_run or traits == sorted(current['traits']):
-                return traits
-            response = self._call(
-                'Setting traits of %s' % node, 'put',
-                '/resource_providers/%s/traits' % uuid,
-                json={'traits': traits,
-                      'resource_provider_generation':
-                          current['resource_provider_generation']},
-                raise_exc=False)
-            if response.status_code != 409:  # 409: generation moved on
-                if response.status_code >= 400:
-                    raise SyncError('setting traits of %s failed: HTTP %d'
-                                    % (node, response.status_code))
-                return traits
-        raise SyncError('traits of %s kept changing; try again' % node)

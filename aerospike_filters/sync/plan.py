@@ -104,3 +104,28 @@ def plan(host, backend, aggregates,
         steps.append(Step(JOIN, target, 'openstack aggregate add host %s %s'
                           % (target, host)))
     return steps
+
+
+def aggregates_after(host, backend, aggregates,
+                     backend_key=host_facts.DEFAULT_BACKEND_KEY):
+    """The aggregates as :func:`plan`'s steps leave them (for a dry run).
+
+    Conflicting aggregates, which sync never edits, stay as they are.
+    """
+    target = (aggregate_name(canonical_backend(backend))
+              if backend is not None else None)
+    result = []
+    for agg in aggregates:
+        hosts = list(agg.hosts)
+        if host in hosts and is_managed(agg.name) and agg.name != target:
+            hosts.remove(host)
+        if agg.name == target:
+            if host not in hosts:
+                hosts.append(host)
+            agg = agg._replace(metadata=dict(
+                agg.metadata, **{backend_key: canonical_backend(backend)}))
+        result.append(agg._replace(hosts=hosts))
+    if target is not None and target not in [a.name for a in aggregates]:
+        result.append(Aggregate(None, target, [host], {
+            backend_key: canonical_backend(backend)}))
+    return result

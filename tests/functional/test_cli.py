@@ -167,8 +167,15 @@ class TestDoctor(CliTestCase):
         # NVMe devices are visible to tools when nova reports them.
         self.flags(report_in_placement=True, group='pci')
         self.start_cloud({'lvm-1': 'lvm', 'nvme-1': ('lvm', 1)})
-        self.flavor('aerospike.local', 'local')
-        self.flavor('aerospike.nvme', 'nvme', nvme=1)
+        conf = self.nova_conf(GOOD_CONF)
+        self.assertEqual(0, self.run_cli('trait', 'publish',
+                                         '--config-file', conf)[0])
+        for args in (('aerospike.local', '--storage', 'local'),
+                     ('aerospike.nvme', '--storage', 'nvme',
+                      '--nvme-devices', '1')):
+            self.assertEqual(0, self.run_cli(
+                'flavor', 'create', '--vcpus', '1', '--ram', '512',
+                '--config-file', conf, *args)[0])
         status, out, err = self.run_cli(
             'doctor', '--config-file', self.nova_conf(GOOD_CONF),
             '-f', 'json')
@@ -194,7 +201,7 @@ class TestFlavorCreate(CliTestCase):
         data = self.json_of('flavor', 'create', 'aerospike.nvme2',
                             '--storage', 'nvme,lvm', '--vcpus', '4',
                             '--ram', '2048', '--disk', '10',
-                            '--nvme-devices', '2')
+                            '--nvme-devices', '2', '--no-trait')
         self.assertEqual({'aerospike:storage': 'nvme,lvm',
                           'pci_passthrough:alias': 'nvme:2'},
                          data['extra_specs'])
@@ -203,12 +210,15 @@ class TestFlavorCreate(CliTestCase):
 
     def test_local_flavor_requests_no_device_unless_asked(self):
         """On a cloud without NVMe drives, local must still boot."""
+        self.start_cloud({'lvm-1': 'lvm'})
+        self.assertEqual(0, self.run_cli('trait', 'publish')[0])
         data = self.json_of('flavor', 'create', 'aerospike.any',
                             '--storage', 'local', '--vcpus', '1',
                             '--ram', '512')
-        self.assertEqual({'aerospike:storage': 'local'},
+        self.assertEqual({'aerospike:storage': 'local',
+                          'trait:CUSTOM_AEROSPIKE_STORAGE_LVM_RAW':
+                              'required'},
                          data['extra_specs'])
-        self.start_cloud({'lvm-1': 'lvm'})
         self.assertEqual('lvm-1', self.host_of(self.boot(data['id'])))
 
     def test_refuses_inconsistent_combinations(self):
@@ -291,7 +301,11 @@ class TestSyncCommand(CliTestCase):
                        'nvme_devices': [], 'reasons': []}, stream)
         data = self.json_of('sync', '--report', report, '--traits')
         self.assertEqual('aerospike-backend-lvm', data['aggregate'])
-        self.assertIn('CUSTOM_AEROSPIKE_BACKEND_LVM', data['traits'])
+        self.assertEqual(['CUSTOM_AEROSPIKE_STORAGE_LVM',
+                          'CUSTOM_AEROSPIKE_STORAGE_LVM_RAW',
+                          'CUSTOM_AEROSPIKE_STORAGE_NVME_LVM',
+                          'CUSTOM_AEROSPIKE_STORAGE_NVME_LVM_RAW'],
+                         data['traits'])
         flavor = self.flavor('aerospike.lvm', 'lvm')
         self.assertEqual('c1', self.host_of(self.boot(flavor)))
 

@@ -41,14 +41,11 @@ class TestDoctorFixesBoot(base.CloudTestCase):
         self.admin_api.microversion = self.MICROVERSION
         return flavor
 
-    def doctor_fix(self, flavor_name):
+    def doctor_findings(self, flavor_name):
         status, out, err = self.run_cli(
             'doctor', '--config-file', self.nova_conf(), '-f', 'json')
-        self.assertEqual(1, status, out + err)
-        fixes = [f['Fix'] for f in json.loads(out)
-                 if f['Object'] == "flavor '%s'" % flavor_name]
-        self.assertEqual(1, len(fixes), out)
-        return fixes[0]
+        return [f for f in json.loads(out)
+                if f['Object'] == "flavor '%s'" % flavor_name]
 
     def assertNoServerBoots(self, flavor):
         try:
@@ -61,14 +58,21 @@ class TestDoctorFixesBoot(base.CloudTestCase):
             self.assertNoValidHost(server)
 
     def assertFixBoots(self, name, extra_specs, hosts):
+        """Each fix doctor proposes boots; applying them all contents it.
+
+        The first fixes the contract; in a cloud without traits yet, the
+        next publishes them and gives the flavor its trait.
+        """
         flavor = self.broken_flavor(name, extra_specs)
         self.assertNoServerBoots(flavor)
-        self.run_printed(self.doctor_fix(name))
-        self.assertIn(self.host_of(self.boot(flavor)), hosts)
-        status, out, err = self.run_cli(
-            'doctor', '--config-file', self.nova_conf(), '-f', 'json')
-        self.assertNotIn("flavor '%s'" % name,
-                         [f['Object'] for f in json.loads(out)])
+        for _ in range(2):
+            findings = self.doctor_findings(name)
+            if not findings:
+                break
+            self.assertEqual(1, len(findings), findings)
+            self.run_printed(findings[0]['Fix'])
+            self.assertIn(self.host_of(self.boot(flavor)), hosts)
+        self.assertEqual([], self.doctor_findings(name))
 
     def test_each_fix_on_a_cloud_with_nvme_drives(self):
         self.start_cloud({'lvm-1': 'lvm', 'nvme-1': ('lvm', 2),

@@ -12,8 +12,7 @@
 
 """The admin's client, openstacksdk, against the in-process nova-api."""
 
-from aerospike_filters import cli
-from aerospike_filters.cmd import flavor as flavor_cmd
+from aerospike_filters import flavors
 from tests.functional import base
 
 
@@ -46,7 +45,7 @@ class TestOpenStackSDK(base.CloudTestCase):
         conn.compute.create_flavor_extra_specs(
             flavor, {'aerospike:storage': 'fast'})
         exc = self.assertRaises(
-            cli.CommandError, flavor_cmd.set_validated_extra_specs, conn,
+            flavors.FlavorError, flavors.set_extra_specs, conn,
             flavor.id, {'aerospike:storage': 'faster'})
         self.assertIn('HTTP 400', str(exc))
         self.assertIn("'faster'", str(exc))

@@ -164,30 +164,3 @@ class TestSync(base.CloudTestCase):
         self.assertNoValidHost(self.boot(flavor, expected='ERROR'))
         self.sync('c1', 'raw')
         self.assertEqual('c1', self.host_of(self.boot(flavor)))
-
-    def test_traits_mirror_the_backend(self):
-        traits = apply.TraitPublisher(self.conn, retry=NO_WAIT)
-        uuid = traits.provider('c1')
-        # An admin's own custom trait next to nova's: sync keeps both.
-        self.placement.put('/traits/CUSTOM_KEEP_ME', None, version='1.6')
-        self._set_provider_traits(
-            uuid, self._get_provider_traits(uuid) + ['CUSTOM_KEEP_ME'])
-        before = set(self._get_provider_traits(uuid))
-
-        def backend_traits():
-            found = set(self._get_provider_traits(uuid))
-            self.assertEqual(before, {t for t in found
-                                      if not t.startswith(
-                                          apply.TRAIT_PREFIX)})
-            return sorted(found - before)
-
-        traits.publish('c1', 'lvm')
-        self.assertEqual(['CUSTOM_AEROSPIKE_BACKEND_LVM'], backend_traits())
-        traits.publish('c1', 'flat')
-        self.assertEqual(['CUSTOM_AEROSPIKE_BACKEND_RAW'], backend_traits())
-        self.assertIn('CUSTOM_KEEP_ME', before)
-
-    def test_unknown_provider_is_a_clear_error(self):
-        exc = self.assertRaises(apply.SyncError, apply.TraitPublisher(
-            self.conn, retry=NO_WAIT).provider, 'nowhere')
-        self.assertIn('--node', str(exc))

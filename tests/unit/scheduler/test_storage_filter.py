@@ -227,6 +227,40 @@ class TestIsolation(base.NovaTestCase):
         self.assertEqual(['lvm-1'], self.passing(hosts, {}))
 
 
+class TestCandidateCap(base.NovaTestCase):
+    """When placement's cap may have hidden suitable hosts, say so."""
+
+    def setUp(self):
+        super().setUp()
+        self.flags(max_placement_results=2, group='scheduler')
+        self.log = self.useFixture(fixtures.FakeLogger(
+            name=storage_filter.__name__, level=logging.INFO))
+
+    def test_all_of_a_full_list_rejected_names_the_cap_and_the_fix(self):
+        hosts = self.hosts({'q1': 'qcow2', 'q2': 'rbd'})
+        self.assertEqual([], self.passing(hosts, LOCAL))
+        self.assertIn('rejected 2 of 2 hosts: qcow2=1 rbd=1; placement '
+                      'returned only [scheduler] max_placement_results=2 '
+                      'candidates and the flavor requires no trait',
+                      self.log.output)
+        self.assertIn('aerospike-filters flavor repair test-flavor',
+                      self.log.output)
+
+    def test_a_flavor_with_its_trait_points_at_stale_host_traits(self):
+        hosts = self.hosts({'q1': 'qcow2', 'q2': 'rbd'})
+        self.passing(hosts, dict(LOCAL, **{
+            'trait:CUSTOM_AEROSPIKE_STORAGE_LVM_RAW': 'required'}))
+        self.assertIn('all carrying CUSTOM_AEROSPIKE_STORAGE_LVM_RAW, but '
+                      'their facts no longer match it: republish host '
+                      'traits', self.log.output)
+
+    def test_no_note_below_the_cap_or_when_a_host_passes(self):
+        self.passing(self.hosts({'q1': 'qcow2'}), LOCAL)
+        self.passing(self.hosts({'q1': 'qcow2', 'l1': 'lvm'}), LOCAL)
+        self.assertNotIn('max_placement_results', self.log.output)
+        self.assertEqual(2, self.log.output.count('rejected'))
+
+
 class TestNeverBreaksTheScheduler(base.NovaTestCase):
 
     def test_invalid_flavors_get_no_host_and_one_error_with_the_fix(self):

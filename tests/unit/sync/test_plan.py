@@ -75,3 +75,22 @@ class TestPlan(base.BaseTestCase):
     def test_custom_key(self):
         steps = plan.plan('c1', 'lvm', [], backend_key='storage')
         self.assertIn('--property storage=lvm', steps[0].command)
+
+
+class TestAggregatesAfter(base.BaseTestCase):
+    """The aggregates a dry run's traits are computed from."""
+
+    def test_leave_join_and_conflicts_kept(self):
+        aggs = [A(1, 'aerospike-backend-qcow2', ['c1', 'c2'],
+                  {'ephemeral_backend': 'qcow2'}),
+                A(2, 'rack-7', ['c1'], {'ephemeral_backend': 'qcow2'})]
+        after = {a.name: a for a in plan.aggregates_after('c1', 'lvm', aggs)}
+        self.assertEqual(['c2'], after['aerospike-backend-qcow2'].hosts)
+        self.assertEqual(['c1'], after['aerospike-backend-lvm'].hosts)
+        self.assertEqual({'ephemeral_backend': 'lvm'},
+                         after['aerospike-backend-lvm'].metadata)
+        self.assertEqual(['c1'], after['rack-7'].hosts)
+        # As the real sync leaves them: planning again changes nothing
+        # but the conflict sync never edits.
+        self.assertEqual([plan.CONFLICT], [
+            s.action for s in plan.plan('c1', 'lvm', list(after.values()))])

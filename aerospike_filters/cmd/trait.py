@@ -1,0 +1,118 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""``aerospike-filters trait publish``: placement pre-selects the hosts."""
+
+from cliff import lister
+from osc_lib.cli import format_columns
+
+from aerospike_filters import cli
+from aerospike_filters import cloud
+from aerospike_filters import live
+from aerospike_filters.sync import traits as publishing
+
+COLUMNS = ('Host', 'Node', 'Traits', 'Added', 'Removed', 'Result')
+
+
+class PublishTraits(cli.CommandBase, lister.Lister):
+    """Make every compute node carry the traits of the storage it offers.
+
+    Computes each compute node's CUSTOM_AEROSPIKE_STORAGE_* traits from
+    what the filter reads (aggregate metadata, the host_backends option
+    and the NVMe devices placement reports) and makes its resource
+    provider carry exactly those CUSTOM_AEROSPIKE_* traits, keeping every
+    other trait. Flavors that require their trait (flavor create, flavor
+    repair) then get only suitable candidates from placement, however many
+    hosts the cloud has.
+
+    Idempotent; safe from cron and next to sync --traits on the computes
+    (placement's generations serialise the changes). Where the NVMe
+    devices are unknown (PCI not in placement), the traits that depend on
+    them are left as they are. Exit status 1 when a provider could not be
+    changed (each is named on standard error; the others are done).
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        cli.add_cloud_argument(parser)
+        cli.add_config_file_argument(
+            parser, '[aerospike_filters] options and [pci] alias')
+        parser.add_argument(
+            '--snapshot', metavar='<file>',
+            help="take the hosts' facts from this snapshot instead of "
+                 'reading them from the cloud (traits are still published '
+                 'to the cloud)')
+        parser.add_argument(
+            '--host', metavar='<host>', action='append', default=[],
+            dest='hosts', help='only this compute host; repeat for several '
+                               '(default: every host)')
+        parser.add_argument('--dry-run', action='store_true',
+                            help='show the changes, make none')
+        cli.add_retries_argument(parser)
+        return parser
+
+    def take_action(self, args):
+        settings = cli.settings_from_files(args.config_file)
+        aliases = cli.pci_aliases_from_files(args.config_file)
+        conn = cli.connect(self, args.os_cloud)
+        providers = publishing.ProviderTraits(
+            conn, retry=cloud.Retrying(attempts=args.retries))
+        with cli.cloud_errors('Reading the cloud'):
+            data = (cli.load_snapshot_file(args.snapshot) if args.snapshot
+                    else live.snapshot(conn))
+            nodes = providers.compute_nodes()
+        hosts = select_hosts(data, args.hosts)
+        wanted = publishing.wanted_traits(
+            data, settings, aliases or data.get('pci_aliases', []))
+        rows, failures = [], []
+        for host in hosts:
+            node = host.get('nodename', host['host'])
+            try:
+                uuid = nodes.get(node)
+                if uuid is None:
+                    raise publishing.TraitError(
+                        'no resource provider named %s in placement (its '
+                        'compute node is not registered yet?)' % node)
+                change = providers.publish(node, uuid, wanted[host['host']],
+                                           dry_run=args.dry_run)
+            except cloud.CloudError as exc:
+                failures.append('%s: %s' % (host['host'], exc))
+                rows.append((host['host'], node, '', '', '',
+                             'failed: %s' % cloud.first_line(exc)))
+                continue
+            rows.append(_row(host['host'], change, args.dry_run))
+        for failure in failures:
+            self.app.stderr.write(failure + '\n')
+        self.needs_attention = bool(failures)
+        return COLUMNS, rows
+
+
+def select_hosts(data, names):
+    """The snapshot hosts named (all when none are), or CommandError."""
+    if not names:
+        return data['hosts']
+    known = {host['host']: host for host in data['hosts']}
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise cli.CommandError('--host %s: no such nova-compute host'
+                               % ', '.join(unknown))
+    return [known[name] for name in names]
+
+
+def _row(host, change, dry_run):
+    added = sorted(set(change.after) - set(change.before))
+    removed = sorted(set(change.before) - set(change.after))
+    result = ('unchanged' if not change.changed else
+              'would change' if dry_run else 'changed')
+    return (host, change.node, format_columns.ListColumn(change.after),
+            format_columns.ListColumn(added),
+            format_columns.ListColumn(removed), result)

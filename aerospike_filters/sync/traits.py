@@ -1,0 +1,186 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""Make compute node resource providers carry their tier-set traits.
+
+Each provider is changed by read-modify-write with its generation, as
+nova-compute changes it: only ``CUSTOM_AEROSPIKE_*`` traits are added or
+removed, every other trait is kept, and a 409 (the generation moved on:
+nova-compute or another run changed the provider) re-reads and retries.
+Traits added this way survive nova-compute's periodic updates and its
+restarts (it refreshes its view from placement and keeps what it did not
+set). Re-running converges; nothing is half-applied: a provider's traits
+change in one call or not at all.
+"""
+
+import collections
+
+from aerospike_filters import cloud
+from aerospike_filters import snapshot
+from aerospike_filters import traits as trait_contract
+
+Change = collections.namedtuple('Change', 'node before after changed')
+Change.__doc__ = """What publishing did (or would do) to one provider:
+its managed traits ``before`` and ``after``."""
+
+
+class TraitError(cloud.CloudError):
+    """Publishing the traits of a provider failed; the message says why."""
+
+
+class ProviderTraits:
+    """The managed traits of compute node resource providers."""
+
+    def __init__(self, conn, retry=None, attempts=5):
+        self.conn = conn
+        self.retry = retry or cloud.Retrying()
+        self.attempts = attempts
+        self._known = None
+
+    def _call(self, what, method, url, **kwargs):
+        return cloud.placement_call(self.conn, self.retry, what, method, url,
+                                    **kwargs)
+
+    def compute_nodes(self):
+        """{provider name: uuid} of the root providers (compute nodes)."""
+        body = self._call('Listing resource providers', 'get',
+                          '/resource_providers').json()
+        return {p['name']: p['uuid'] for p in body['resource_providers']
+                if p.get('root_provider_uuid', p['uuid']) == p['uuid']}
+
+    def ensure_defined(self, names):
+        """Create the custom traits that placement does not know yet."""
+        if self._known is None:
+            body = self._call('Listing traits', 'get', '/traits?name='
+                              'startswith:%s' % trait_contract.PREFIX).json()
+            self._known = set(body['traits'])
+        for name in sorted(set(names) - self._known):
+            self._call('Creating trait %s' % name, 'put', '/traits/%s' % name)
+            self._known.add(name)
+
+    def publish(self, node, uuid, wanted, dry_run=False):
+        """Make ``uuid`` carry exactly the managed traits ``wanted(current)``.
+
+        :param wanted: callable(current traits) -> managed traits to carry.
+        :returns: a :class:`Change`.
+        :raises TraitError: naming the provider and the fault.
+        """
+        for _ in range(self.attempts):
+            current, generation = self._read(node, uuid)
+            target = frozenset(wanted(current))
+            kept = {t for t in current if not trait_contract.is_managed(t)}
+            after = sorted(kept | target)
+            before = sorted(t for t in current if trait_contract.is_managed(t))
+            if set(after) == set(current) or dry_run:
+                return Change(node, before, sorted(target),
+                              set(after) != set(current))
+            self.ensure_defined(target)
+            response = self._call(
+                'Setting traits of %s' % node, 'put',
+                '/resource_providers/%s/traits' % uuid,
+                json={'traits': after,
+                      'resource_provider_generation': generation},
+                raise_exc=False)
+            if response.status_code == 409:
+                continue  # the generation moved on: read again
+            self._raise_for(node, response)
+            return Change(node, before, sorted(target), True)
+        raise TraitError('traits of resource provider %s kept changing '
+                         'during %d attempts; run again'
+                         % (node, self.attempts))
+
+    def _read(self, node, uuid):
+        response = self._call('Reading traits of %s' % node, 'get',
+                              '/resource_providers/%s/traits' % uuid,
+                              raise_exc=False)
+        self._raise_for(node, response)
+        body = response.json()
+        return body['traits'], body['resource_provider_generation']
+
+    @staticmethod
+    def _raise_for(node, response):
+        if response.status_code == 404:
+            raise TraitError('resource provider %s vanished (its compute '
+                             'node was deleted?); run again' % node)
+        if response.status_code >= 400:
+            try:
+                detail = response.json()['errors'][0]['detail']
+            except Exception:
+                detail = response.text[:200]
+            raise TraitError('placement refused the traits of %s (HTTP %d): '
+                             '%s' % (node, response.status_code,
+                                     cloud.first_line(detail)))
+
+
+def wanted_traits(data, settings, aliases, nvme_counts=None):
+    """{host: callable(current traits) -> the managed traits it should carry}.
+
+    From the cloud's data as the filter sees it: aggregate metadata, the
+    ``host_backends`` option and each host's NVMe devices (unknown when the
+    cloud does not report PCI devices to placement: then the traits that
+    depend on them stay as they are).
+
+    :param data: a snapshot dict (live or a file).
+    :param settings: conf.Settings of the scheduler's nova.conf.
+    :param aliases: the ``[pci] alias`` entries, as dicts.
+    :param nvme_counts: {host: NVMe devices, or None when unknown} known
+        otherwise (a probe), instead of counting the snapshot's devices.
+    """
+    facts = snapshot.facts_of_hosts(data, settings.ephemeral_backend_key,
+                                    settings.host_backends)
+    pci_known = data.get('pci_in_placement', True)
+    wanted = {}
+    for host in data['hosts']:
+        name = host['host']
+        if nvme_counts is not None and name in nvme_counts:
+            nvme = nvme_counts[name]
+        else:
+            nvme = snapshot.nvme_devices(host, aliases,
+                                         settings.nvme_pci_aliases, pci_known)
+        wanted[name] = _wanted(facts[name], nvme,
+                               settings.allow_nvme_on_unsuitable_backend)
+    return wanted
+
+
+def _wanted(facts, nvme, allow):
+    def wanted(current):
+        return trait_contract.traits_to_publish(facts, nvme, current, allow)
+    return wanted
+
+
+def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
+                 nodes, dry_run=False):
+    """Publish one host's traits (``sync --traits``); a Change per node.
+
+    :param aggregates: the cloud's aggregates (sync.plan.Aggregate), as
+        they are (or will be) after the host's sync.
+    :param nvme_devices: the host's NVMe passthrough devices (a probe
+        counted them), or None when unknown.
+    :param nodes: the host's compute node names.
+    """
+    data = {'hosts': [{'host': host}],
+            'aggregates': [{'name': agg.name, 'hosts': [host],
+                            'metadata': {k: str(v) for k, v in
+                                         agg.metadata.items()}}
+                           for agg in aggregates if host in agg.hosts]}
+    wanted = wanted_traits(data, settings, [], {host: nvme_devices})[host]
+    providers = ProviderTraits(conn, retry=retry)
+    uuids = providers.compute_nodes()
+    changes = []
+    for node in nodes:
+        if node not in uuids:
+            raise TraitError('no resource provider named %s in placement; '
+                             'pass the hypervisor hostname with --node'
+                             % node)
+        changes.append(providers.publish(node, uuids[node], wanted,
+                                         dry_run=dry_run))
+    return changes

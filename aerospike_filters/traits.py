@@ -1,0 +1,128 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The trait contract: placement pre-selects the hosts a flavor can use.
+
+nova-scheduler filters only the candidates placement returns (at most
+``[scheduler] max_placement_results``), and nova flavors can require a
+trait but cannot ask for one of several. So there is one custom trait per
+accepted-tier set (7 for the tiers nvme, lvm, raw), named after the set:
+``CUSTOM_AEROSPIKE_STORAGE_LVM_RAW`` for lvm or raw, and so on.
+
+* A compute node carries the trait of every set it can serve: exactly the
+  sets for which :func:`aerospike_filters.verdict.judge` passes it, with
+  its NVMe devices counted (used or free: traits must not change with
+  every boot). The filter's rule stays the one source of truth.
+* A tagged flavor requires exactly the trait of its effective set
+  (``trait:<TRAIT>=required``): ``aerospike:storage=local`` without NVMe
+  devices requires ``CUSTOM_AEROSPIKE_STORAGE_LVM_RAW``.
+
+Every trait starting with :data:`PREFIX` is managed: publishing sets
+exactly the computed ones and leaves every other trait alone (earlier
+releases' ``CUSTOM_AEROSPIKE_BACKEND_*`` traits are managed, so removed).
+Pure Python; no nova import.
+"""
+
+import itertools
+
+from aerospike_filters import request as storage_request
+from aerospike_filters import storage
+from aerospike_filters import verdict
+
+#: Every trait starting with this is managed by the plugin's tools.
+PREFIX = 'CUSTOM_AEROSPIKE_'
+#: The tier-set traits.
+STORAGE_PREFIX = PREFIX + 'STORAGE_'
+#: How a flavor requires a trait (nova's extra spec syntax).
+FLAVOR_SPEC_PREFIX = 'trait:'
+REQUIRED = 'required'
+
+#: Every non-empty set of tiers, each in the tiers' order of preference.
+TIER_SETS = tuple(frozenset(combination)
+                  for size in range(1, len(storage.TIERS) + 1)
+                  for combination in itertools.combinations(storage.TIERS,
+                                                            size))
+
+
+def trait_for_tiers(tiers):
+    """The trait of a tier set: ``CUSTOM_AEROSPIKE_STORAGE_<TIERS>``."""
+    return STORAGE_PREFIX + '_'.join(
+        tier.upper() for tier in storage.TIERS if tier in tiers)
+
+
+#: The traits the tools publish, one per tier set.
+ALL_TRAITS = tuple(trait_for_tiers(tiers) for tiers in TIER_SETS)
+
+
+def is_managed(trait):
+    """Whether the plugin's tools own this trait."""
+    return isinstance(trait, str) and trait.startswith(PREFIX)
+
+
+def flavor_spec(trait):
+    """The flavor extra spec key that requires ``trait``."""
+    return FLAVOR_SPEC_PREFIX + trait
+
+
+def flavor_trait(extra_specs,
+                 nvme_aliases=storage_request.DEFAULT_NVME_ALIASES):
+    """The trait a flavor must require, or None (untagged or invalid)."""
+    request = storage_request.parse_request(extra_specs, nvme_aliases)
+    if not request.tagged or request.error:
+        return None
+    return trait_for_tiers(request.tiers)
+
+
+def flavor_traits(extra_specs):
+    """The managed traits a flavor's extra specs mention: {trait: value}."""
+    return {key[len(FLAVOR_SPEC_PREFIX):]: value
+            for key, value in (extra_specs or {}).items()
+            if key.startswith(FLAVOR_SPEC_PREFIX) and
+            is_managed(key[len(FLAVOR_SPEC_PREFIX):])}
+
+
+def host_traits(facts, nvme_devices, allow_nvme_on_unsuitable=False):
+    """The traits a compute node carries, from what the filter knows of it.
+
+    :param facts: the host's :class:`host_facts.HostFacts`.
+    :param nvme_devices: NVMe passthrough devices the host has (used or
+        free), an integer.
+    """
+    supply = (verdict.NvmeSupply(nvme_devices, 1) if nvme_devices
+              else None)
+    return frozenset(
+        trait_for_tiers(tiers) for tiers in TIER_SETS
+        if verdict.judge(tiers, facts, supply,
+                         allow_nvme_on_unsuitable).passes)
+
+
+def traits_to_publish(facts, nvme_devices, current,
+                      allow_nvme_on_unsuitable=False):
+    """The managed traits a compute node should carry now.
+
+    :param nvme_devices: its NVMe device count, or None when unknown (the
+        cloud does not report PCI devices to placement and no probe
+        said): then the traits that depend on NVMe devices stay as they
+        are in ``current``, and every other trait follows the facts.
+    :param current: the traits the node's provider carries now.
+    """
+    if nvme_devices is not None:
+        return host_traits(facts, nvme_devices, allow_nvme_on_unsuitable)
+    without = host_traits(facts, 0, allow_nvme_on_unsuitable)
+    with_nvme = host_traits(facts, 1, allow_nvme_on_unsuitable)
+    return without | (with_nvme & frozenset(current))
+
+
+def drift(current, wanted):
+    """(missing, extra) managed traits of a provider."""
+    have = frozenset(t for t in current if is_managed(t))
+    return sorted(wanted - have), sorted(have - wanted)
