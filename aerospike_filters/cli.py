@@ -39,6 +39,10 @@ USER_ERROR = 2
 
 CommandError = exceptions.CommandError
 
+#: Read when a command that takes --config-file is given none: on the
+#: scheduler's host, the nova.conf holding the plugin's options.
+DEFAULT_CONFIG_FILE = '/etc/nova/nova.conf'
+
 CREDENTIALS_HELP = ('pass --os-cloud NAME (a cloud in clouds.yaml) or set '
                     'OS_CLOUD or the OS_* variables')
 
@@ -70,6 +74,9 @@ class CommandBase:
 
     def run(self, parsed_args):
         self.needs_attention = False
+        if (getattr(parsed_args, 'config_file', None) == [] and
+                os.path.exists(DEFAULT_CONFIG_FILE)):
+            parsed_args.config_file = [DEFAULT_CONFIG_FILE]
         try:
             status = super().run(parsed_args)
         except CommandError as exc:
@@ -205,7 +212,8 @@ def add_config_file_argument(parser, what='[aerospike_filters] options'):
     parser.add_argument(
         '--config-file', metavar='<file>', action='append', default=[],
         help="the scheduler's nova.conf, for its %s; repeat for several "
-             "files (default: the options' defaults)" % what)
+             "files (default: %s when it exists, else the options' "
+             "defaults)" % (what, DEFAULT_CONFIG_FILE))
 
 
 def settings_from_files(paths):

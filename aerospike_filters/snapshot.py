@@ -198,12 +198,14 @@ def nvme_devices(host, aliases, nvme_alias_names, pci_known=True):
 
     A device counts when its vendor and product are those of a ``[pci]
     alias`` named in ``nvme_alias_names`` (``aliases``: the alias dicts).
+    Unknown: the cloud does not report PCI devices, or no such alias is
+    defined (which devices are NVMe drives cannot be told).
     """
-    if not pci_known:
-        return None
     wanted = {(str(a.get('vendor_id', '')).lower(),
                str(a.get('product_id', '')).lower())
               for a in aliases if a.get('name') in nvme_alias_names}
+    if not pci_known or not wanted:
+        return None
     pools = host.get('pci_devices', host.get('pci_pools', []))
     return sum(pool['count'] for pool in pools
                if (pool['vendor_id'].lower(),

@@ -24,7 +24,6 @@ from aerospike_filters import conf
 from aerospike_filters import diagnosis
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
-DEFAULT_CONF = '/etc/nova/nova.conf'
 
 
 @contextlib.contextmanager
@@ -66,8 +65,6 @@ class Doctor(cli.CommandBase, lister.Lister):
         data = None
         if not args.no_cloud:
             data = cli.load_snapshot(self, args)[0]
-        if not args.config_file and os.path.exists(DEFAULT_CONF):
-            args.config_file = [DEFAULT_CONF]
         replay = cli.replay_with_nova_conf(args.config_file, data or {})
         from aerospike_filters.scheduler import nova_config
         scheduler_conf = None

@@ -20,6 +20,7 @@ from aerospike_filters import conf
 from aerospike_filters import live
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
+from aerospike_filters import traits
 
 DEFAULT_EXTRA_SPECS = {storage_request.STORAGE_SPEC: 'local'}
 COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
@@ -104,5 +105,11 @@ def describe_request(flavor, specs, nvme_aliases):
             meaning += ' (%d NVMe device(s) requested)' % request.nvme_devices
         elif storage.NVME in request.requested:
             meaning += ' (nvme does not count: no NVMe device requested)'
+        trait = traits.trait_for_tiers(request.tiers)
+        meaning += ('; requires its trait %s' % trait
+                    if traits.flavor_traits(specs).get(trait) ==
+                    traits.REQUIRED else
+                    '; requires no trait (its trait is %s): placement does '
+                    'not pre-select hosts for it' % trait)
     return 'Request: flavor %s (%s): %s' % (flavor, shown or 'no extra specs',
                                             meaning)

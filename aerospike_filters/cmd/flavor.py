@@ -75,9 +75,10 @@ def no_host_carries(trait):
 class CreateFlavor(cli.CommandBase, show.ShowOne):
     """Create a flavor tagged for Aerospike, with consistent extra specs.
 
-    The flavor requires the trait of its accepted tiers (trait:CUSTOM_
-    AEROSPIKE_STORAGE_*=required), so placement offers the scheduler only
-    hosts that can take it; publish host traits first (trait publish).
+    The flavor requires the trait of its accepted tiers (one of the
+    CUSTOM_AEROSPIKE_STORAGE traits), so placement offers the scheduler
+    only hosts that can take it; publish host traits first (trait
+    publish).
     Extra specs are set at compute API microversion 2.86, where nova-api
     validates them.
     """
@@ -165,10 +166,10 @@ class RepairFlavors(cli.CommandBase, lister.Lister):
 
     For each tagged flavor (or those named): adds trait:<TRAIT>=required
     for the trait its aerospike:storage (and NVMe request) call for, and
-    removes every other trait:CUSTOM_AEROSPIKE_* key; other extra specs are
-    never touched. A flavor whose trait no compute node carries yet is
-    left alone (publish host traits first, or --force); an invalid flavor
-    is left alone (doctor names its fix). Run with --dry-run first.
+    removes every other trait of the CUSTOM_AEROSPIKE family; other extra
+    specs are never touched. A flavor whose trait no compute node carries
+    yet is left alone (publish host traits first, or --force); an invalid
+    flavor is left alone (doctor names its fix). Run with --dry-run first.
 
     Exit status 1 when a flavor was left alone or could not be changed.
     """

@@ -86,7 +86,7 @@ class Sync(cli.CommandBase, show.ShowOne):
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
-                            help='also publish the CUSTOM_AEROSPIKE_STORAGE_* '
+                            help='also publish the CUSTOM_AEROSPIKE_STORAGE '
                                  "traits on the host's compute node "
                                  'resource provider(s)')
         cli.add_retries_argument(parser)

@@ -26,11 +26,11 @@ COLUMNS = ('Host', 'Node', 'Traits', 'Added', 'Removed', 'Result')
 class PublishTraits(cli.CommandBase, lister.Lister):
     """Make every compute node carry the traits of the storage it offers.
 
-    Computes each compute node's CUSTOM_AEROSPIKE_STORAGE_* traits from
+    Computes each compute node's CUSTOM_AEROSPIKE_STORAGE traits from
     what the filter reads (aggregate metadata, the host_backends option
     and the NVMe devices placement reports) and makes its resource
-    provider carry exactly those CUSTOM_AEROSPIKE_* traits, keeping every
-    other trait. Flavors that require their trait (flavor create, flavor
+    provider carry exactly those of the CUSTOM_AEROSPIKE family, keeping
+    every other trait. Flavors that require their trait (flavor create, flavor
     repair) then get only suitable candidates from placement, however many
     hosts the cloud has.
 

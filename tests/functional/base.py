@@ -95,12 +95,18 @@ class CloudTestCase(test.TestCase,
     WEIGHT_MULTIPLIER = None
     MICROVERSION = 'latest'
     COMPUTE_DRIVER = fake_driver.NAME + '.NvmeFakeDriver'
+    #: What the commands read when given no --config-file (on a real
+    #: scheduler host: /etc/nova/nova.conf).
+    NOVA_CONF = '/nonexistent/nova.conf'
 
     def setUp(self):
         fake_driver.register()
         self.flags(compute_driver=self.COMPUTE_DRIVER)
         self.flags(api_paste_config=api_paste_config(), group='wsgi')
         super().setUp()
+        # Hermetic: the commands' default nova.conf is the test's choice.
+        self.useFixture(fixtures.MonkeyPatch(
+            'aerospike_filters.cli.DEFAULT_CONFIG_FILE', self.NOVA_CONF))
         self.configure_scheduler()
         self.flags(device_spec=[jsonutils.dumps(
             {'vendor_id': fake_driver.NVME_VENDOR,

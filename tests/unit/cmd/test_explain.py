@@ -66,7 +66,8 @@ class TestExplain(base.BaseTestCase):
         self.assertEqual([20.0, 20.0, 10.0], [r['Weight'] for r in rows[:3]])
         self.assertIn('Request: flavor what-if (aerospike:storage=local): '
                       'accepts lvm,raw (nvme does not count: no NVMe device '
-                      'requested)', result.stderr)
+                      'requested); requires no trait (its trait is '
+                      'CUSTOM_AEROSPIKE_STORAGE_LVM_RAW)', result.stderr)
         self.assertNotIn('Traceback', result.stderr)
 
     def test_a_device_request_leaves_only_nvme_hosts_eligible(self):
