@@ -78,13 +78,12 @@ def build_case():
     _clock_the_plugin()
     from nova import context
     from nova import objects
-    from nova.objects import pci_device_pool
     from nova.scheduler import host_manager
     from nova.scheduler import manager
     from nova import test
-    from oslo_utils import uuidutils
 
     objects.register_all()
+    import cloud_objects
 
     class EndToEnd(test.TestCase):
 
@@ -104,43 +103,11 @@ def build_case():
                 agg.create()
             for i in range(count):
                 host = 'compute-%05d' % i
-                service = objects.Service(ctxt, host=host,
-                                          binary='nova-compute',
-                                          topic='compute', report_count=1)
-                service.create()
-                node = objects.ComputeNode(
-                    ctxt, uuid=uuidutils.generate_uuid(), host=host,
-                    hypervisor_hostname=host, vcpus=64, memory_mb=262144,
-                    local_gb=2048, vcpus_used=0, memory_mb_used=0,
-                    local_gb_used=0, free_ram_mb=262144, free_disk_gb=2048,
-                    disk_available_least=2048, hypervisor_type='QEMU',
-                    hypervisor_version=8002000, cpu_info='{}',
-                    host_ip='192.0.2.1', running_vms=0, current_workload=0,
-                    supported_hv_specs=[], stats={},
-                    pci_device_pools=pci_device_pool.PciDevicePoolList(
-                        objects=[]),
-                    cpu_allocation_ratio=4.0, ram_allocation_ratio=1.0,
-                    disk_allocation_ratio=1.0, service_id=service.id)
-                node.create()
+                node = cloud_objects.add_compute(ctxt, host)
                 uuids.append(node.uuid)
                 aggs[i % 20].add_host(host)
                 aggs[20 + i % 3].add_host(host)
             return ctxt, uuids
-
-        def spec(self, extra_specs):
-            flavor = objects.Flavor(
-                name='f', flavorid='f', memory_mb=4096, vcpus=2, root_gb=20,
-                ephemeral_gb=0, swap=0, extra_specs=extra_specs)
-            return objects.RequestSpec(
-                flavor=flavor, num_instances=1, ignore_hosts=None,
-                force_hosts=None, force_nodes=None,
-                instance_uuid=uuidutils.generate_uuid(),
-                project_id='p', user_id='u', availability_zone=None,
-                image=objects.ImageMeta.from_dict({'properties': {}}),
-                pci_requests=objects.InstancePCIRequests(requests=[]),
-                numa_topology=None, scheduler_hints={},
-                instance_group=None, requested_destination=None,
-                is_bfv=False, limits=None)
 
         def time_requests(self, ctxt, uuids, spec, repeat):
             """(best total ms, the plugin's own ms in that run)."""
@@ -182,7 +149,8 @@ def build_case():
                     for plugin in (False, True):
                         self.configure(plugin)
                         row[plugin] = self.time_requests(
-                            ctxt, uuids, self.spec(specs), repeat)
+                            ctxt, uuids, cloud_objects.request_spec(specs),
+                            repeat)
                     self.results[(count, name)] = row
                 self.tear_down_cloud(ctxt)
 

@@ -61,7 +61,6 @@ def build_case():
     from nova import context
     from nova import exception
     from nova import objects
-    from nova.objects import pci_device_pool
     from nova.scheduler import manager
     from nova import test
     from nova.tests.functional import fixtures as func_fixtures
@@ -71,6 +70,7 @@ def build_case():
     from aerospike_filters import traits
 
     objects.register_all()
+    import cloud_objects
 
     class PreSelection(test.TestCase):
 
@@ -130,21 +130,7 @@ def build_case():
             return ctxt, lvm_hosts
 
         def add_compute(self, ctxt, host, uuid):
-            service = objects.Service(ctxt, host=host, binary='nova-compute',
-                                      topic='compute', report_count=1)
-            service.create()
-            objects.ComputeNode(
-                ctxt, uuid=uuid, host=host, hypervisor_hostname=host,
-                vcpus=64, memory_mb=262144, local_gb=2048, vcpus_used=0,
-                memory_mb_used=0, local_gb_used=0, free_ram_mb=262144,
-                free_disk_gb=2048, disk_available_least=2048,
-                hypervisor_type='QEMU', hypervisor_version=8002000,
-                cpu_info='{}', host_ip='192.0.2.1', running_vms=0,
-                current_workload=0, supported_hv_specs=[], stats={},
-                pci_device_pools=pci_device_pool.PciDevicePoolList(
-                    objects=[]),
-                cpu_allocation_ratio=4.0, ram_allocation_ratio=1.0,
-                disk_allocation_ratio=1.0, service_id=service.id).create()
+            cloud_objects.add_compute(ctxt, host, uuid)
             objects.HostMapping(
                 ctxt, host=host,
                 cell_mapping=objects.CellMapping.get_by_uuid(
@@ -168,23 +154,6 @@ def build_case():
                      body['resource_provider_generation']},
                 version='1.6')
 
-        def spec(self, extra_specs):
-            flavor = objects.Flavor(
-                id=1, name='f', flavorid='f', memory_mb=4096, vcpus=2,
-                root_gb=20, ephemeral_gb=0, swap=0, disabled=False,
-                is_public=True, rxtx_factor=1.0, vcpu_weight=0,
-                description=None, extra_specs=extra_specs)
-            return objects.RequestSpec(
-                flavor=flavor, num_instances=1, ignore_hosts=None,
-                force_hosts=None, force_nodes=None,
-                instance_uuid=uuidutils.generate_uuid(),
-                project_id='p', user_id='u', availability_zone=None,
-                image=objects.ImageMeta.from_dict({'properties': {}}),
-                pci_requests=objects.InstancePCIRequests(requests=[]),
-                numa_topology=None, scheduler_hints={},
-                instance_group=None, requested_destination=None,
-                is_bfv=False, limits=None)
-
         def measure(self, ctxt, scheduler, specs, lvm_hosts, repeat):
             seen = {}
             real = scheduler.placement_client.get_allocation_candidates
@@ -202,7 +171,8 @@ def build_case():
                 start = time.perf_counter()
                 try:
                     chosen = scheduler.select_destinations(
-                        ctxt, spec_obj=self.spec(specs), instance_uuids=None,
+                        ctxt, spec_obj=cloud_objects.request_spec(specs),
+                        instance_uuids=None,
                         return_objects=True)[0][0].service_host
                 except exception.NoValidHost:
                     chosen = 'NoValidHost'
