@@ -38,6 +38,7 @@ from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
+from aerospike_filters import traits
 
 CONF = conf.CONF
 
@@ -52,7 +53,8 @@ Row.__doc__ = """One host of an explanation.
 
 ``verdict``: PASS (the filter passes it and nova could pick it; ranked),
 INELIGIBLE (the filter passes it, but nova would not pick it: service
-disabled or down, or the requested PCI devices missing) or REJECT (the
+disabled or down, a required trait missing, or the requested PCI devices
+missing) or REJECT (the
 filter rejects it). ``weight``: the weigher's contribution (PASS only).
 ``ineligible``: why nova would not pick the host (INELIGIBLE only).
 """
@@ -100,6 +102,9 @@ def host_states(snapshot):
         state.allocation_candidates = [{'mappings': {}}]
         state.disabled = host.get('disabled', False)
         state.down = host.get('down', False)
+        # The managed traits its provider carries, when the snapshot says.
+        state.aerospike_traits = (frozenset(host['traits'])
+                                  if 'traits' in host else None)
         states.append(state)
     return states
 
@@ -162,7 +167,9 @@ def explain(states, spec_obj):
     """Rank hosts: eligible passing ones by weight, then the others.
 
     Pass or reject comes from nova's HostFilterHandler running the filter;
-    eligibility from the service state and nova's PciPassthroughFilter;
+    eligibility from the service state, the managed traits the flavor
+    requires (when the snapshot knows the hosts' traits) and nova's
+    PciPassthroughFilter;
     the weight from nova's HostWeightHandler running the weigher (also for
     a lone host, which nova's handler leaves unweighed); the tier and the
     reason from the same RequestVerdicts the filter uses.
@@ -199,6 +206,15 @@ def _ineligible(state, spec_obj):
     service = _service_state(state)
     if service != 'up':
         return 'its nova-compute service is %s' % service
+    known = getattr(state, 'aerospike_traits', None)
+    if known is not None:
+        required = sorted(
+            trait for trait, value in traits.flavor_traits(
+                evaluation.extra_specs_of(spec_obj)).items()
+            if value == traits.REQUIRED and trait not in known)
+        if required:
+            return ('placement does not offer it: it lacks %s'
+                    % ', '.join(required))
     if not pci_passthrough_filter.PciPassthroughFilter().host_passes(
             state, spec_obj):
         return 'it lacks the PCI devices the flavor requests'

@@ -117,6 +117,26 @@ class TestExplain(base.BaseTestCase):
         self.assertEqual('INELIGIBLE', rows['up']['Verdict'])
         self.assertIn('lacks the PCI devices', rows['up']['Reason'])
 
+    def test_hosts_without_the_required_trait_are_not_offered(self):
+        """What placement would not return, explain does not rank."""
+        trait = 'CUSTOM_AEROSPIKE_STORAGE_LVM'
+        path = self.write('cloud.json', json.dumps({
+            'hosts': [{'host': 'published', 'traits': [trait]},
+                      {'host': 'unpublished', 'traits': []}],
+            'aggregates': [{'name': 'lvm',
+                            'hosts': ['published', 'unpublished'],
+                            'metadata': {'ephemeral_backend': 'lvm'}}]}))
+        result = run('explain', '--snapshot', path, '-f', 'json',
+                     '--extra-spec', 'aerospike:storage=lvm',
+                     '--extra-spec', 'trait:%s=required' % trait)
+        self.assertEqual(0, result.returncode, result.stderr)
+        rows = {r['Host']: r for r in json.loads(result.stdout)}
+        self.assertEqual('PASS', rows['published']['Verdict'])
+        self.assertEqual('INELIGIBLE', rows['unpublished']['Verdict'])
+        self.assertIn('placement does not offer it: it lacks ' + trait,
+                      rows['unpublished']['Reason'])
+        self.assertIn('requires its trait ' + trait, result.stderr)
+
     def test_what_if_extra_specs(self):
         result = run('explain', '-f', 'value', '-c', 'Host', '-c', 'Verdict',
                      '--extra-spec', 'aerospike:storage=nvme',
