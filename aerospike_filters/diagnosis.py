@@ -526,7 +526,9 @@ def _check_flavor_traits(data, settings, max_candidates, carried,
                 specs, settings.nvme_pci_aliases).nvme_devices:
             continue  # check_cloud's finding says who can publish them
         fix = _tool('flavor repair %s' % shlex.quote(name), tool_args)
-        if traits_known and repair.trait not in carried:
+        if not traits_known or repair.trait not in carried:
+            # Publishing is idempotent; repair leaves alone a flavor whose
+            # trait no host carries, so publish first.
             fix = '%s && %s' % (_tool('trait publish', tool_args), fix)
         if repair.unset:
             found.append(Finding(
