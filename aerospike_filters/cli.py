@@ -80,15 +80,11 @@ class CommandBase:
         try:
             status = super().run(parsed_args)
         except CommandError as exc:
-            self.app.stderr.write('%s\n' % first_line(exc))
+            self.app.stderr.write('%s\n' % cloud.first_line(exc))
             return USER_ERROR
         if status == OK and self.needs_attention:
             return FINDINGS
         return status
-
-
-def first_line(exc):
-    return cloud.first_line(exc)
 
 
 # Connections
@@ -131,17 +127,17 @@ def _connection_error(cloud_name, exc):
              else 'the cloud of OS_CLOUD or the OS_* variables')
     from openstack import exceptions as sdk_exceptions
     if isinstance(exc, sdk_exceptions.ConfigException):
-        return 'cannot use %s: %s; %s' % (where, first_line(exc),
+        return 'cannot use %s: %s; %s' % (where, cloud.first_line(exc),
                                           CREDENTIALS_HELP)
     if cloud.is_missing_credentials(exc):
         return 'no usable credentials for %s (%s): %s' % (
-            where, first_line(exc), CREDENTIALS_HELP)
+            where, cloud.first_line(exc), CREDENTIALS_HELP)
     if cloud.is_auth_error(exc):
         return ('%s refused the credentials: %s (check them, and that the '
-                'user has the admin role)' % (where, first_line(exc)))
+                'user has the admin role)' % (where, cloud.first_line(exc)))
     if cloud.is_unreachable(exc):
-        return 'cannot reach %s: %s' % (where, first_line(exc))
-    return 'cannot connect to %s: %s' % (where, first_line(exc))
+        return 'cannot reach %s: %s' % (where, cloud.first_line(exc))
+    return 'cannot connect to %s: %s' % (where, cloud.first_line(exc))
 
 
 @contextlib.contextmanager
@@ -157,14 +153,14 @@ def cloud_errors(what):
         if cloud.is_auth_error(exc):
             raise CommandError('%s was refused: %s (check the credentials '
                                'and that the user has the admin role)'
-                               % (what, first_line(exc))) from None
+                               % (what, cloud.first_line(exc))) from None
         if cloud.is_unreachable(exc):
             raise CommandError('%s failed: cannot reach the cloud: %s'
-                               % (what, first_line(exc))) from None
+                               % (what, cloud.first_line(exc))) from None
         if isinstance(exc, (sdk_exceptions.SDKException,
                             ks_exceptions.ClientException)):
             raise CommandError('%s failed: %s'
-                               % (what, first_line(exc))) from None
+                               % (what, cloud.first_line(exc))) from None
         raise
 
 
