@@ -133,8 +133,10 @@ class TestAerospikeFilters(base.RealCloudTestCase):
 
 
 class TestOpenStackAerospike(base.RealCloudTestCase):
-    """``openstack aerospike ...`` with the cloud from OS_CLOUD, as an
-    admin runs the openstack client."""
+    """``openstack aerospike ...`` with the cloud from OS_CLOUD.
+
+    As an admin runs the openstack client.
+    """
 
     def test_explain(self):
         rows = self.json_of(self.openstack(

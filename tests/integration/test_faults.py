@@ -19,7 +19,6 @@ scheduling resume, and no instance lands on unsuitable storage.
 """
 
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -59,10 +58,13 @@ class TestRestarts(base.RealCloudTestCase):
 
 
 class TestBadOption(base.RealCloudTestCase):
-    """A second nova-scheduler, with the cloud's config files plus one bad
-    [aerospike_filters] value, must refuse to start. It gets an unusable
-    message bus address, so it could never take the real scheduler's
-    requests even if it started."""
+    """A nova-scheduler with one bad [aerospike_filters] value.
+
+    A second nova-scheduler, with the cloud's config files plus the bad
+    value, must refuse to start. It gets an unusable message bus address,
+    so it could never take the real scheduler's requests even if it
+    started.
+    """
 
     def start_scheduler(self, option, value):
         tmp = self.useFixture(fixtures.TempDir()).path

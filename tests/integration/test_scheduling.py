@@ -152,8 +152,11 @@ def readme_scheduler_lines():
 
 
 class TestReadmeConfiguration(base.RealCloudTestCase):
-    """nova-scheduler with exactly the README's lines (the cloud normally
-    runs the annotated snippet, which also sets the weigher multiplier)."""
+    """nova-scheduler with exactly the README's lines.
+
+    The cloud normally runs the annotated snippet, which also sets the
+    weigher multiplier.
+    """
 
     def test_readme_lines_rank_lvm_before_raw(self):
         conf = base.os.path.join(base.NOVA_ETC, 'nova.conf.d',
