@@ -136,16 +136,26 @@ class RealCloudTestCase(testtools.TestCase):
         return run([TOOL] + list(args), timeout=timeout, check=check)
 
     def restart(self, service):
+        since = time.time()
         self.realcloud('restart', service)
-        self.wait_services_up()
+        self.wait_services_up(since=since)
 
-    def wait_services_up(self, timeout=300):
+    def wait_services_up(self, timeout=300, since=None):
+        """Every endpoint answers and every nova service is up.
+
+        With since (epoch seconds), every nova service has reported after
+        that time: nova shows a service up for 60 s after its last report,
+        so right after an outage "up" alone proves nothing.
+        """
         deadline = time.time() + timeout
         result = None
+        argv = [os.path.join(BIN, 'python'),
+                os.path.join(TOP, 'tools', 'realcloud', 'cloud.py'),
+                'check']
+        if since is not None:
+            argv += ['--since', str(since)]
         while time.time() < deadline:
-            result = run([os.path.join(BIN, 'python'),
-                          os.path.join(TOP, 'tools', 'realcloud',
-                                       'cloud.py'), 'check'])
+            result = run(argv)
             if result.returncode == 0:
                 return
             time.sleep(3)

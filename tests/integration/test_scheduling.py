@@ -118,6 +118,8 @@ class TestNoValidHost(base.RealCloudTestCase):
 
     def test_only_unsuitable_hosts_left(self):
         local = readme_flavor(self, 'local', ram=1024, vcpus=1, disk=1)
+        # Every compute alive and reporting: only the filter decides.
+        self.wait_services_up(since=base.time.time() - 20)
         self._disable(base.HOST['lvm'])
         self._disable(base.HOST['raw'])
         log = base.ServiceLog('nova-scheduler')

@@ -17,14 +17,17 @@ OS_CLIENT_CONFIG_FILE set:
 
 * ``bootstrap``: the service project, the nova, placement and glance users
   (admin role), the compute, placement and image services and endpoints;
-* ``wait-services [--timeout S]``: nova-conductor, nova-scheduler and every
-  compute up, and one resource provider per compute;
+* ``wait-services [--timeout S] [--since EPOCH]``: nova-conductor,
+  nova-scheduler and every compute up (and reporting since EPOCH), and
+  one resource provider per compute;
 * ``content --image-file F``: a 1 MiB raw image, an untagged flavor, no
   quota limits for the admin project;
-* ``check``: every endpoint answers, every nova service is up.
+* ``check [--since EPOCH]``: every endpoint answers, every nova service
+  is up.
 """
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -73,9 +76,25 @@ def bootstrap(conn, args):
                                          region_id='RegionOne')
 
 
-def _nova_state(conn):
+def _heard_since(service, since):
+    if since is None:
+        return True
+    if not service.updated_at:
+        return False
+    heard = datetime.datetime.fromisoformat(service.updated_at.rstrip('Z'))
+    return heard.replace(tzinfo=datetime.timezone.utc).timestamp() >= since
+
+
+def _nova_state(conn, since=None):
+    """What is not up yet.
+
+    With since (epoch), a service counts as up only once it reported after
+    that time: after a restart of RabbitMQ, nova still shows it up for
+    service_down_time while it cannot report.
+    """
     up = {(s.binary, s.host) for s in conn.compute.services()
-          if s.state == 'up' and s.status == 'enabled'}
+          if s.state == 'up' and s.status == 'enabled' and
+          _heard_since(s, since)}
     missing = [b for b in ('nova-conductor', 'nova-scheduler')
                if not any(binary == b for binary, _ in up)]
     missing += ['nova-compute on %s' % h for h in COMPUTES
@@ -91,7 +110,7 @@ def wait_services(conn, args):
     missing = ['nothing checked yet']
     while time.time() < deadline:
         try:
-            missing = _nova_state(conn)
+            missing = _nova_state(conn, args.since)
         except openstack.exceptions.SDKException as error:
             missing = [str(error)]
         if not missing:
@@ -128,7 +147,7 @@ def check(conn, args):
         except Exception as error:  # any failure means it is down
             bad.append('%s (%s): %s' % (name, url, error))
     try:
-        bad += _nova_state(conn)
+        bad += _nova_state(conn, args.since)
     except openstack.exceptions.SDKException as error:
         bad.append(str(error))
     for line in bad:
@@ -145,11 +164,14 @@ def main():
     commands.add_parser('bootstrap').set_defaults(func=bootstrap)
     wait = commands.add_parser('wait-services')
     wait.add_argument('--timeout', type=int, default=300)
+    wait.add_argument('--since', type=float)
     wait.set_defaults(func=wait_services)
     make = commands.add_parser('content')
     make.add_argument('--image-file', required=True)
     make.set_defaults(func=content)
-    commands.add_parser('check').set_defaults(func=check)
+    check_parser = commands.add_parser('check')
+    check_parser.add_argument('--since', type=float)
+    check_parser.set_defaults(func=check)
     args = parser.parse_args()
     return args.func(connect(), args) or 0
 
