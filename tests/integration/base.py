@@ -1,0 +1,264 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""What the integration suite needs from the real cloud (tools/realcloud).
+
+Everything goes through public interfaces: the cloud's ``openstack`` and
+``aerospike-filters`` commands (nova's environment, where the plugin is
+installed as the README says), openstacksdk against the APIs, the service
+logs, and ``tools/realcloud/realcloud`` to stop and start services. No
+plugin module is imported.
+
+Without a network service nova's server views (show, list --long, the
+``--wait`` of ``server create``) answer 500, and deleting a server fails
+on the compute: the suite reads whether a server booted from the plain
+server list filtered by status, where it landed from placement's
+allocations (the resources nova claimed for it), why it failed from its
+instance actions, and never deletes servers (the cloud's teardown removes
+them all).
+"""
+
+import json
+import os
+import shlex
+import subprocess
+import time
+import uuid
+
+import openstack
+import testtools
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+TOOL = os.path.join(TOP, 'tools', 'realcloud', 'realcloud')
+RC_DIR = os.environ.get('REALCLOUD_DIR', '/opt/aerospike-filters-realcloud')
+LOG_DIR = os.path.join(RC_DIR, 'log')
+NOVA_ETC = os.path.join(RC_DIR, 'etc', 'nova')
+SCHEDULER_CONF = [os.path.join(NOVA_ETC, 'nova.conf'),
+                  os.path.join(NOVA_ETC, 'nova.conf.d', 'aerospike.conf'),
+                  os.path.join(NOVA_ETC, 'scheduler.conf')]
+BIN = os.path.join(RC_DIR, 'venv-nova', 'bin')
+IMAGE = 'realcloud-tiny'
+PLAIN_FLAVOR = 'realcloud.plain'
+BOOT_TIMEOUT = int(os.environ.get('REALCLOUD_BOOT_TIMEOUT', '180'))
+
+# The hosts tools/realcloud describes, by backend (probe + sync).
+HOST = {'lvm': 'compute-lvm', 'raw': 'compute-raw',
+        'qcow2': 'compute-qcow2', 'rbd': 'compute-rbd'}
+SUITABLE = {HOST['lvm'], HOST['raw']}
+UNSUITABLE = {HOST['qcow2'], HOST['rbd']}
+NO_NVME = ('NVMe passthrough cannot exist with nova\'s fake driver (no PCI '
+           'devices); tests/functional covers the nvme tier in-process')
+
+
+def cloud_env():
+    env = dict(os.environ)
+    env.update({
+        'PATH': BIN + os.pathsep + env.get('PATH', ''),
+        'OS_CLIENT_CONFIG_FILE': os.path.join(RC_DIR, 'etc', 'clouds.yaml'),
+        'OS_CLOUD': 'realcloud',
+        'REALCLOUD_DIR': RC_DIR,
+        'PYTHONWARNINGS': 'ignore',
+    })
+    for name in ('OS_AUTH_URL', 'OS_USERNAME', 'OS_PASSWORD',
+                 'OS_PROJECT_NAME', 'OS_TOKEN'):
+        env.pop(name, None)
+    return env
+
+
+def run(argv, timeout=300, env=None, check=False):
+    """Run a command of the cloud; CompletedProcess with text output."""
+    result = subprocess.run(argv, capture_output=True, text=True,
+                            timeout=timeout, env=env or cloud_env())
+    if check and result.returncode != 0:
+        raise AssertionError('%s exited %d:\n%s%s' % (
+            shlex.join(argv), result.returncode, result.stdout,
+            result.stderr))
+    return result
+
+
+class ServiceLog(object):
+    """New lines of a service's log since the object was made."""
+
+    def __init__(self, name):
+        self.path = os.path.join(LOG_DIR, name + '.log')
+        self.offset = os.path.getsize(self.path) if os.path.exists(
+            self.path) else 0
+
+    def lines(self):
+        if not os.path.exists(self.path):
+            return []
+        with open(self.path, errors='replace') as stream:
+            stream.seek(self.offset)
+            return stream.read().splitlines()
+
+    def matching(self, text):
+        return [line for line in self.lines() if text in line]
+
+
+class RealCloudTestCase(testtools.TestCase):
+    """Base of the integration tests: skips unless the cloud is up."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reason = os.environ.get('REALCLOUD_SKIP')
+        if reason:
+            raise cls.skipException(reason)
+        clouds = os.path.join(RC_DIR, 'etc', 'clouds.yaml')
+        if not os.path.exists(clouds):
+            raise cls.skipException(
+                'no real cloud in %s: run tools/realcloud/realcloud setup '
+                '(or tox -e integration)' % RC_DIR)
+        # openstacksdk reads clouds.yaml from OS_CLIENT_CONFIG_FILE.
+        os.environ['OS_CLIENT_CONFIG_FILE'] = clouds
+        cls.conn = openstack.connect(cloud='realcloud')
+
+    # --- commands ---------------------------------------------------------
+
+    def openstack(self, *args, check=True, timeout=300):
+        return run([os.path.join(BIN, 'openstack')] + list(args),
+                   timeout=timeout, check=check)
+
+    def aerospike(self, *args, check=True, timeout=300):
+        return run([os.path.join(BIN, 'aerospike-filters')] + list(args),
+                   timeout=timeout, check=check)
+
+    def realcloud(self, *args, check=True, timeout=600):
+        return run([TOOL] + list(args), timeout=timeout, check=check)
+
+    def restart(self, service):
+        since = time.time()
+        self.realcloud('restart', service)
+        self.wait_services_up(since=since)
+
+    def wait_services_up(self, timeout=300, since=None):
+        """Every endpoint answers and every nova service is up.
+
+        With since (epoch seconds), every nova service has reported after
+        that time: nova shows a service up for 60 s after its last report,
+        so right after an outage "up" alone proves nothing.
+        """
+        deadline = time.time() + timeout
+        result = None
+        argv = [os.path.join(BIN, 'python'),
+                os.path.join(TOP, 'tools', 'realcloud', 'cloud.py'),
+                'check']
+        if since is not None:
+            argv += ['--since', str(since)]
+        while time.time() < deadline:
+            result = run(argv)
+            if result.returncode == 0:
+                return
+            time.sleep(3)
+        self.fail('the cloud did not come back: %s' % result.stdout)
+
+    # --- flavors and servers ---------------------------------------------
+
+    def unique(self, prefix):
+        return '%s-%s' % (prefix, uuid.uuid4().hex[:8])
+
+    def make_flavor(self, specs, ram=1024, vcpus=1, disk=1, name=None):
+        name = name or self.unique('it')
+        flavor = self.conn.compute.create_flavor(name=name, ram=ram,
+                                                 vcpus=vcpus, disk=disk)
+        self.addCleanup(self.conn.compute.delete_flavor, flavor.id,
+                        ignore_missing=True)
+        if specs:
+            self.conn.compute.create_flavor_extra_specs(flavor, specs)
+        return flavor
+
+    def create(self, flavor, name=None):
+        """POST /servers without waiting; returns the server's id."""
+        flavor = self.conn.compute.find_flavor(flavor, ignore_missing=False) \
+            if isinstance(flavor, str) else flavor
+        image = self.conn.image.find_image(IMAGE, ignore_missing=False)
+        server = self.conn.compute.create_server(
+            name=name or self.unique('it'), flavor_id=flavor.id,
+            image_id=image.id, networks='none')
+        return server.id
+
+    def status(self, server_id):
+        """ACTIVE, ERROR or None (still building), from the server list.
+
+        The plain list (id and name only) needs no network service; its
+        status filter gives the instance's state.
+        """
+        for status in ('ACTIVE', 'ERROR'):
+            found = self.conn.compute.get(
+                '/servers?uuid=%s&status=%s' % (server_id, status)
+            ).json()['servers']
+            if found:
+                return status
+        return None
+
+    def failure(self, server_id):
+        """Why a boot failed, from the create action's events.
+
+        nova records the conductor's scheduling and the compute's build,
+        and from microversion 2.84 an error's message in ``details``.
+        """
+        url = '/servers/%s/os-instance-actions' % server_id
+        found = []
+        for action in self.conn.compute.get(
+                url, microversion='2.84').json()['instanceActions']:
+            events = self.conn.compute.get(
+                '%s/%s' % (url, action['request_id']),
+                microversion='2.84').json()['instanceAction']['events']
+            for event in events:
+                found.append('%s %s: %s\n%s' % (
+                    event['event'], event.get('result'),
+                    event.get('details'), event.get('traceback') or ''))
+        return '\n'.join(found)
+
+    def outcome(self, server_id, timeout=BOOT_TIMEOUT, pending_ok=False):
+        """('ACTIVE', host) or ('ERROR', why) of a boot."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            status = self.status(server_id)
+            if status == 'ACTIVE':
+                return status, self.host_of(server_id)
+            if status == 'ERROR':
+                return status, self.failure(server_id)
+            time.sleep(1)
+        if pending_ok:
+            return 'BUILD', None
+        self.fail('server %s neither booted nor failed in %ss' % (
+            server_id, timeout))
+
+    def boot(self, flavor, name=None):
+        """Boot and wait; returns (status, host or error text)."""
+        return self.outcome(self.create(flavor, name))
+
+    def host_of(self, server_id):
+        """The compute whose resources placement holds for the server."""
+        allocations = self.conn.placement.get(
+            '/allocations/%s' % server_id).json()['allocations']
+        names = set()
+        for provider in allocations:
+            names.add(self.conn.placement.get(
+                '/resource_providers/%s' % provider).json()['name'])
+        self.assertEqual(1, len(names), allocations)
+        return names.pop()
+
+    def backend_aggregates(self):
+        """host -> set of ephemeral_backend values of its aggregates."""
+        found = {}
+        for aggregate in self.conn.compute.aggregates():
+            backend = (aggregate.metadata or {}).get('ephemeral_backend')
+            if backend:
+                for host in aggregate.hosts or []:
+                    found.setdefault(host, set()).add(backend)
+        return found
+
+    def json_of(self, result):
+        return json.loads(result.stdout)

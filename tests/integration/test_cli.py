@@ -1,0 +1,179 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The operator commands against the real cloud: ``aerospike-filters``
+explain, snapshot, doctor and flavor create, and the same commands as
+``openstack aerospike ...`` (README: "With python-openstackclient
+installed they are also openstack aerospike ...")."""
+
+import json
+import os
+
+import fixtures
+
+from tests.integration import base
+
+
+def verdicts(rows):
+    return {row['Host']: row['Verdict'] for row in rows}
+
+
+LOCAL_VERDICTS = {base.HOST['lvm']: 'PASS', base.HOST['raw']: 'PASS',
+                  base.HOST['qcow2']: 'REJECT', base.HOST['rbd']: 'REJECT'}
+
+
+class TestAerospikeFilters(base.RealCloudTestCase):
+
+    def conf_args(self):
+        args = []
+        for path in base.SCHEDULER_CONF:
+            args += ['--config-file', path]
+        return args
+
+    def test_explain_live_cloud_with_a_flavor(self):
+        flavor = self.make_flavor({'aerospike:storage': 'lvm'})
+        rows = self.json_of(self.aerospike(
+            'explain', '--os-cloud', 'realcloud', '--flavor', flavor.name,
+            *self.conf_args(), '-f', 'json'))
+        self.assertEqual({base.HOST['lvm']: 'PASS',
+                          base.HOST['raw']: 'REJECT',
+                          base.HOST['qcow2']: 'REJECT',
+                          base.HOST['rbd']: 'REJECT'}, verdicts(rows))
+
+    def test_explain_what_if_ranks_lvm_before_raw(self):
+        rows = self.json_of(self.aerospike(
+            'explain', '--os-cloud', 'realcloud', '--extra-spec',
+            'aerospike:storage=local', *self.conf_args(), '-f', 'json'))
+        self.assertEqual(LOCAL_VERDICTS, verdicts(rows))
+        ranked = [row['Host'] for row in sorted(
+            (r for r in rows if r['Verdict'] == 'PASS'),
+            key=lambda r: r['Rank'])]
+        self.assertEqual([base.HOST['lvm'], base.HOST['raw']], ranked)
+
+    def test_snapshot_then_explain_offline(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'cloud.json')
+        self.aerospike('snapshot', '--os-cloud', 'realcloud', '-o', path)
+        with open(path) as stream:
+            json.load(stream)
+        rows = self.json_of(self.aerospike(
+            'explain', '--snapshot', path, '--extra-spec',
+            'aerospike:storage=local', *self.conf_args(), '-f', 'json'))
+        self.assertEqual(LOCAL_VERDICTS, verdicts(rows))
+
+    def test_doctor_checks_nova_conf_and_validators(self):
+        # Run where nova-api runs: it checks nova-api's validators too.
+        result = self.aerospike('doctor', '--no-cloud', *self.conf_args(),
+                                '-f', 'json', check=False)
+        self.assertEqual(0, result.returncode, result.stdout + result.stderr)
+
+    def test_doctor_finds_flavors_that_can_never_schedule(self):
+        # No host of this cloud has NVMe drives: a flavor that asks for
+        # one (pci_passthrough:alias=nvme:1) can never boot.
+        flavor = self.make_flavor({'aerospike:storage': 'nvme',
+                                   'pci_passthrough:alias': 'nvme:1'})
+        result = self.aerospike('doctor', '--os-cloud', 'realcloud',
+                                *self.conf_args(), '-f', 'json',
+                                check=False)
+        self.assertEqual(1, result.returncode, result.stderr)
+        findings = json.loads(result.stdout)
+        named = [f for f in findings if flavor.name in f['Object']]
+        self.assertEqual(1, len(named), findings)
+        self.assertIn('NoValidHost', named[0]['Finding'])
+        # Every flavor devstack's plugin made that asks for an NVMe
+        # device is named too (aerospike.local and aerospike.nvme).
+        for made in self.conn.compute.flavors():
+            specs = self.conn.compute.fetch_flavor_extra_specs(
+                made).extra_specs or {}
+            if specs.get('pci_passthrough:alias', '').startswith('nvme:'):
+                self.assertTrue([f for f in findings
+                                 if "'%s'" % made.name in f['Object']],
+                                (made.name, findings))
+
+    def test_flavor_create_local_schedules_on_lvm_or_raw(self):
+        # Admin guide: aerospike-filters flavor create aerospike.local
+        # --storage local; a tenant's guide: "local: whichever of the
+        # three is free, best first". This cloud has lvm and raw hosts.
+        name = self.unique('aerospike.local')
+        self.aerospike('flavor', 'create', name, '--storage', 'local',
+                       '--vcpus', '1', '--ram', '1024', '--disk', '1',
+                       '--os-cloud', 'realcloud')
+        self.addCleanup(self.openstack, 'flavor', 'delete', name,
+                        check=False)
+        status, host = self.boot(name)
+        self.assertEqual('ACTIVE', status, host)
+        self.assertIn(host, base.SUITABLE)
+
+    def test_flavor_create_lvm_schedules_on_lvm(self):
+        name = self.unique('aerospike.lvm')
+        self.aerospike('flavor', 'create', name, '--storage', 'lvm',
+                       '--vcpus', '1', '--ram', '1024', '--disk', '1',
+                       '--os-cloud', 'realcloud')
+        self.addCleanup(self.openstack, 'flavor', 'delete', name,
+                        check=False)
+        self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(name))
+
+    def test_flavor_create_rejects_an_unknown_tier(self):
+        result = self.aerospike('flavor', 'create', self.unique('bad'),
+                                '--storage', 'ssd', '--vcpus', '1',
+                                '--ram', '1024', '--os-cloud', 'realcloud',
+                                check=False)
+        self.assertEqual(2, result.returncode)
+        self.assertEqual(1, len(result.stderr.strip().splitlines()),
+                         result.stderr)
+
+
+class TestOpenStackAerospike(base.RealCloudTestCase):
+    """``openstack aerospike ...`` with the cloud from OS_CLOUD.
+
+    As an admin runs the openstack client.
+    """
+
+    def test_explain(self):
+        rows = self.json_of(self.openstack(
+            'aerospike', 'explain', '--extra-spec',
+            'aerospike:storage=local', '-f', 'json'))
+        self.assertEqual(LOCAL_VERDICTS, verdicts(rows))
+
+    def test_snapshot(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'cloud.json')
+        self.openstack('aerospike', 'snapshot', '-o', path)
+        with open(path) as stream:
+            self.assertTrue(json.load(stream))
+
+    def test_doctor(self):
+        result = self.openstack('aerospike', 'doctor', '-f', 'json',
+                                check=False)
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        json.loads(result.stdout)
+
+    def test_flavor_create(self):
+        name = self.unique('aerospike.lvm')
+        self.openstack('aerospike', 'flavor', 'create', name, '--storage',
+                       'lvm', '--vcpus', '1', '--ram', '1024')
+        self.addCleanup(self.openstack, 'flavor', 'delete', name,
+                        check=False)
+        self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(name))
+
+    def test_probe(self):
+        report = self.json_of(self.openstack(
+            'aerospike', 'probe', '--nova-conf',
+            os.path.join(base.NOVA_ETC, 'compute-lvm.conf')))
+        self.assertEqual(('compute-lvm', 'lvm'),
+                         (report['host'], report['ephemeral_backend']))
+
+    def test_sync_dry_run(self):
+        result = self.openstack(
+            'aerospike', 'sync', '--host', base.HOST['raw'], '--backend',
+            'raw', '--dry-run', '-f', 'json')
+        self.assertFalse(json.loads(result.stdout)['changed'])
