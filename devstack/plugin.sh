@@ -21,7 +21,7 @@ if is_service_enabled aerospike-filters; then
         configure_aerospike_filters
     elif [[ "$1" == "stack" && "$2" == "extra" ]]; then
         if is_service_enabled n-cpu && [[ "$AEROSPIKE_FILTERS_SYNC" == "True" ]]; then
-            echo_summary "Publishing this compute's ephemeral backend"
+            echo_summary "Publishing this compute's ephemeral backend and traits"
             publish_aerospike_filters_backend
         fi
         if [[ "$AEROSPIKE_FILTERS_CREATE_FLAVORS" == "True" ]]; then

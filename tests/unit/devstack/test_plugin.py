@@ -13,8 +13,9 @@
 """The devstack plugin, sourced by bash as devstack sources it.
 
 devstack itself cannot run here, so its functions are stubbed: the INI
-functions by ini_tool (a real line-preserving INI editor with devstack's
-semantics), the services and the CLIs by recorders. What nova then reads
+functions by tools/realcloud/ini.py (the real cloud's reproduction of
+devstack's INI functions, quirks included: iniget_multiline prints every
+value on one line), the services and the CLIs by recorders. What nova then reads
 from the resulting nova.conf is checked with nova's own option
 definitions (``nova_config.scheduler_conf``).
 """
@@ -32,8 +33,7 @@ from tests import TOP
 
 PLUGIN = os.path.join(TOP, 'devstack', 'plugin.sh')
 SETTINGS = os.path.join(TOP, 'devstack', 'settings')
-INI_TOOL = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        'ini_tool.py')
+INI_TOOL = os.path.join(TOP, 'tools', 'realcloud', 'ini.py')
 NOVA_ENABLED = ['ComputeFilter', 'ComputeCapabilitiesFilter',
                 'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
                 'ServerGroupAffinityFilter']
@@ -41,6 +41,7 @@ NOVA_ENABLED = ['ComputeFilter', 'ComputeCapabilitiesFilter',
 HARNESS = r'''
 set -o errexit -o nounset -o pipefail
 DEST={dest}; DATA_DIR={dest}/data; NOVA_CONF={conf}
+NOVA_CPU_CONF={dest}/nova-cpu.conf
 LOG={dest}/calls.log
 ENABLED_SERVICES=",{services},"
 function is_service_enabled {{
@@ -133,7 +134,7 @@ class TestDevstackPlugin(base.BaseTestCase):
         self.assertEqual(['nova.scheduler.weights.all_weighers',
                           'aerospike_filters.all_weighers'],
                          conf.filter_scheduler.weight_classes)
-        self.assertEqual(10.0,
+        self.assertEqual(40.0,
                          conf.aerospike_filters.storage_weight_multiplier)
         self.assertFalse(conf.aerospike_filters.isolate_dedicated_hosts)
 
@@ -173,7 +174,11 @@ class TestDevstackPlugin(base.BaseTestCase):
         calls = [c for c in self.calls() if c.startswith('aerospike-')]
         self.assertTrue(calls[0].startswith('aerospike-filters probe '
                                             '--nova-conf %s' % self.conf))
-        self.assertIn('aerospike-filters sync --report', calls[2])
+        self.assertIn('aerospike-filters sync --report', calls[1])
+        self.assertIn(' --traits --config-file %s' % self.conf, calls[1])
+        # Every compute node's traits, before flavors that require them.
+        self.assertTrue(calls[2].startswith(
+            'aerospike-filters trait publish --config-file %s' % self.conf))
         created = [c.split()[3] for c in calls if ' flavor create ' in c]
         self.assertEqual(['aerospike.local', 'aerospike.lvm',
                           'aerospike.nvme'], created)
@@ -183,6 +188,18 @@ class TestDevstackPlugin(base.BaseTestCase):
         self.stack('stack', 'extra')
         created = [c for c in self.calls() if ' flavor create ' in c]
         self.assertEqual(3, len(created))
+
+    def test_probes_the_conf_nova_compute_runs_with(self):
+        """devstack starts nova-compute with nova-cpu.conf when it has one."""
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        cpu_conf = os.path.join(self.dest, 'nova-cpu.conf')
+        with open(cpu_conf, 'w') as stream:
+            stream.write('[libvirt]\nimages_type = raw\n')
+        self.stack('stack', 'extra')
+        probes = [c for c in self.calls() if ' probe ' in c]
+        self.assertEqual(['aerospike-filters probe --nova-conf %s'
+                          % cpu_conf], probes)
 
     def test_no_nvme_flavor_without_an_alias(self):
         self.stack('stack', 'extra', services='aerospike-filters')
