@@ -67,6 +67,11 @@ function openstack {{
 }}
 function aerospike-filters {{
     echo "aerospike-filters $*" >> "$LOG"
+    if [[ "$1 $3" == "flavor aerospike.nvme" && -n "${{NO_NVME_HOST:-}}" ]]
+    then
+        echo "no compute node carries CUSTOM_AEROSPIKE_STORAGE_NVME" >&2
+        return 2
+    fi
     if [[ "$1" == "flavor" ]]; then echo "created $3" >> "$LOG"; fi
     if [[ "$1" == "probe" ]]; then echo '{{"ephemeral_backend": "lvm"}}'; fi
 }}
@@ -96,13 +101,14 @@ class TestDevstackPlugin(base.BaseTestCase):
         self.dest = self.useFixture(fixtures.TempDir()).path
         self.conf = os.path.join(self.dest, 'nova.conf')
 
-    def stack(self, *phase, services='aerospike-filters,n-cpu'):
+    def stack(self, *phase, services='aerospike-filters,n-cpu', env=None):
         script = HARNESS.format(
             dest=self.dest, conf=self.conf, services=services,
             python=sys.executable, ini=INI_TOOL, settings=SETTINGS,
             plugin=PLUGIN, phase=' '.join(phase))
         result = subprocess.run(['bash', '-c', script], capture_output=True,
-                                text=True, timeout=60)
+                                text=True, timeout=60,
+                                env=dict(os.environ, **(env or {})))
         self.assertEqual(0, result.returncode, result.stderr)
         return result
 
@@ -200,6 +206,21 @@ class TestDevstackPlugin(base.BaseTestCase):
         probes = [c for c in self.calls() if ' probe ' in c]
         self.assertEqual(['aerospike-filters probe --nova-conf %s'
                           % cpu_conf], probes)
+
+    def test_no_nvme_flavor_where_no_host_offers_nvme(self):
+        """flavor create refuses the trait: stack goes on, records nothing."""
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        result = self.stack('stack', 'extra', env={'NO_NVME_HOST': '1'})
+        self.assertIn('aerospike.nvme not created', result.stdout)
+        created = [line for line in self.calls()
+                   if line.startswith('created ')]
+        self.assertEqual(['created aerospike.local', 'created aerospike.lvm'],
+                         created)
+        with open(os.path.join(self.dest, 'data', 'aerospike-filters',
+                               'flavors')) as stream:
+            self.assertEqual(['aerospike.local', 'aerospike.lvm'],
+                             stream.read().split())
 
     def test_no_nvme_flavor_without_an_alias(self):
         self.stack('stack', 'extra', services='aerospike-filters')
