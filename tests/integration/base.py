@@ -262,3 +262,46 @@ class RealCloudTestCase(testtools.TestCase):
 
     def json_of(self, result):
         return json.loads(result.stdout)
+
+    # --- placement pre-selection -----------------------------------------
+
+    def managed_traits(self, host):
+        """The CUSTOM_AEROSPIKE_* traits of a compute node's provider."""
+        providers = self.conn.placement.get(
+            '/resource_providers?name=%s' % host).json()['resource_providers']
+        self.assertEqual(1, len(providers), providers)
+        traits = self.conn.placement.get(
+            '/resource_providers/%s/traits' % providers[0]['uuid'],
+            headers={'OpenStack-API-Version': 'placement 1.6'}).json()
+        return sorted(t for t in traits['traits']
+                      if t.startswith('CUSTOM_AEROSPIKE_'))
+
+    def readme_flavor(self, storage, ram=1024, vcpus=1, disk=1):
+        """A flavor made with the README's own command, trait included.
+
+        ``openstack --os-compute-api-version 2.86 flavor create ...
+        --property aerospike:storage=<storage> --property
+        trait:<its trait>=required`` (no NVMe device requested).
+        """
+        name = self.unique('aerospike.%s' % storage.replace(',', '-'))
+        self.openstack('--os-compute-api-version', '2.86', 'flavor',
+                       'create', '--vcpus', str(vcpus), '--ram', str(ram),
+                       '--disk', str(disk), '--property',
+                       'aerospike:storage=%s' % storage, '--property',
+                       'trait:%s=required' % storage_trait(storage), name,
+                       '-f', 'value', '-c', 'id')
+        self.addCleanup(self.openstack, 'flavor', 'delete', name,
+                        check=False)
+        return name
+
+
+def storage_trait(storage):
+    """The trait a flavor of these tiers requires, without NVMe devices.
+
+    The admin guide's table: CUSTOM_AEROSPIKE_STORAGE_ and the tiers in
+    the order nvme, lvm, raw; local without NVMe devices is lvm or raw.
+    """
+    tiers = ({'lvm', 'raw'} if storage == 'local'
+             else set(storage.split(',')) - {'nvme'})
+    return 'CUSTOM_AEROSPIKE_STORAGE_' + '_'.join(
+        t.upper() for t in ('nvme', 'lvm', 'raw') if t in tiers)

@@ -77,10 +77,9 @@ class TestAerospikeFilters(base.RealCloudTestCase):
         self.assertEqual(0, result.returncode, result.stdout + result.stderr)
 
     def test_doctor_finds_flavors_that_can_never_schedule(self):
-        # No host of this cloud has NVMe drives: a flavor that asks for
-        # one (pci_passthrough:alias=nvme:1) can never boot.
-        flavor = self.make_flavor({'aerospike:storage': 'nvme',
-                                   'pci_passthrough:alias': 'nvme:1'})
+        # No host has room for a flavor bigger than any compute, and no
+        # host of this cloud can take a raw,lvm flavor once both are off.
+        flavor = self.make_flavor({'aerospike:storage': 'nvme'})
         result = self.aerospike('doctor', '--os-cloud', 'realcloud',
                                 *self.conf_args(), '-f', 'json',
                                 check=False)
@@ -88,16 +87,31 @@ class TestAerospikeFilters(base.RealCloudTestCase):
         findings = json.loads(result.stdout)
         named = [f for f in findings if flavor.name in f['Object']]
         self.assertEqual(1, len(named), findings)
-        self.assertIn('NoValidHost', named[0]['Finding'])
-        # Every flavor devstack's plugin made that asks for an NVMe
-        # device is named too (aerospike.local and aerospike.nvme).
-        for made in self.conn.compute.flavors():
-            specs = self.conn.compute.fetch_flavor_extra_specs(
-                made).extra_specs or {}
-            if specs.get('pci_passthrough:alias', '').startswith('nvme:'):
-                self.assertTrue([f for f in findings
-                                 if "'%s'" % made.name in f['Object']],
-                                (made.name, findings))
+        self.assertEqual('error', named[0]['Severity'])
+        self.assertIn('requests no NVMe device', named[0]['Finding'])
+        # No host has NVMe drives: the fix that boots keeps lvm and raw,
+        # and it works as printed.
+        self.assertIn('--property aerospike:storage=local',
+                      named[0]['Fix'])
+        self.apply(named[0]['Fix'])
+        status, host = self.boot(flavor.name)
+        self.assertEqual('ACTIVE', status, host)
+        self.assertIn(host, base.SUITABLE)
+
+    def test_doctor_on_the_documented_cloud_has_nothing_to_say(self):
+        # The cloud was built the documented way (devstack's functions:
+        # probe, sync --traits, trait publish, flavor create).
+        result = self.aerospike('doctor', '--os-cloud', 'realcloud',
+                                *self.conf_args(), '-f', 'json',
+                                check=False)
+        findings = [f for f in json.loads(result.stdout)
+                    if f['Severity'] != 'info']
+        self.assertEqual([], findings)
+        self.assertEqual(0, result.returncode, result.stderr)
+
+    def apply(self, fix):
+        """Run a fix a tool printed, verbatim, in the cloud's shell."""
+        base.run(['bash', '-c', fix], check=True)
 
     def test_flavor_create_local_schedules_on_lvm_or_raw(self):
         # Admin guide: aerospike-filters flavor create aerospike.local
@@ -171,6 +185,15 @@ class TestOpenStackAerospike(base.RealCloudTestCase):
             os.path.join(base.NOVA_ETC, 'compute-lvm.conf')))
         self.assertEqual(('compute-lvm', 'lvm'),
                          (report['host'], report['ephemeral_backend']))
+
+    def test_trait_publish(self):
+        # The cloud's traits are current: nothing to change.
+        rows = self.json_of(self.openstack(
+            'aerospike', 'trait', 'publish', '--config-file',
+            base.SCHEDULER_CONF[1], '--dry-run', '-f', 'json'))
+        self.assertEqual({'unchanged'}, {row['Result'] for row in rows})
+        self.assertEqual(sorted(base.HOST.values()),
+                         sorted(row['Host'] for row in rows))
 
     def test_sync_dry_run(self):
         result = self.openstack(

@@ -42,12 +42,18 @@ class TestRestarts(base.RealCloudTestCase):
         aggregates = sorted((a.name, sorted(a.hosts or []),
                              sorted((a.metadata or {}).items()))
                             for a in self.conn.compute.aggregates())
-        return servers, placed, aggregates
+        # The traits placement pre-selects with (nova-compute rewrites its
+        # provider's traits at start and periodically: they must stay).
+        traits = {host: self.managed_traits(host)
+                  for host in base.HOST.values()}
+        return servers, placed, aggregates, traits
 
     def test_restart_scheduler_and_a_compute_loses_nothing(self):
         flavor = self.make_flavor({'aerospike:storage': 'lvm'})
         self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(flavor))
         before = self.state()
+        self.assertIn('CUSTOM_AEROSPIKE_STORAGE_LVM',
+                      before[3][base.HOST['lvm']])
         self.restart('nova-scheduler')
         self.restart('nova-compute-lvm')
         self.assertEqual(before, self.state())
@@ -55,6 +61,9 @@ class TestRestarts(base.RealCloudTestCase):
         self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(flavor))
         self.assertEqual(1, len(log.matching(
             'AerospikeStorageFilter: flavor %s ' % flavor.name)))
+        # A flavor that requires its trait still finds the host.
+        self.assertEqual(('ACTIVE', base.HOST['lvm']),
+                         self.boot(self.readme_flavor('lvm')))
 
 
 class TestBadOption(base.RealCloudTestCase):

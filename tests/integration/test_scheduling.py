@@ -25,13 +25,7 @@ from tests.integration import base
 
 def readme_flavor(test, storage, ram=65536, vcpus=16, disk=40):
     """A flavor made with the README's own command (openstack CLI)."""
-    name = test.unique('aerospike.%s' % storage.replace(',', '-'))
-    test.openstack('flavor', 'create', '--vcpus', str(vcpus), '--ram',
-                   str(ram), '--disk', str(disk), '--property',
-                   'aerospike:storage=%s' % storage, name, '-f', 'value',
-                   '-c', 'id')
-    test.addCleanup(test.openstack, 'flavor', 'delete', name, check=False)
-    return name
+    return test.readme_flavor(storage, ram=ram, vcpus=vcpus, disk=disk)
 
 
 class TestPluginLoaded(base.RealCloudTestCase):
@@ -54,19 +48,16 @@ class TestPluginLoaded(base.RealCloudTestCase):
                               if 'Starting with' in line), len(since))
         startup = '\n'.join(since[:first_request])
 
-        def both_loaded():
-            self.assertIn('AerospikeStorageFilter loaded', startup)
-            self.assertIn('AerospikeStorageWeigher loaded', startup)
-
-        # Nothing logs it yet: the main engineer adds these lines at the
-        # filter's and the weigher's start. Remove expectFailure then
-        # (testtools turns the pass into an unexpected success).
-        self.expectFailure(
-            'the plugin logs nothing at start yet (lines "... loaded" to '
-            'be added at filter/weigher start)', both_loaded)
+        for name in ('AerospikeStorageFilter', 'AerospikeStorageWeigher'):
+            loaded = [line for line in startup.splitlines()
+                      if '%s loaded (aerospike-filters ' % name in line]
+            self.assertEqual(1, len(loaded), startup[-2000:])
+            self.assertIn(' INFO ', loaded[0])
+            self.assertIn('storage_weight_multiplier=40.0', loaded[0])
 
     def test_tagged_request_runs_the_filter_and_logs_one_summary(self):
-        name = readme_flavor(self, 'lvm', ram=1024, vcpus=1, disk=1)
+        # A flavor without its trait: placement offers every host.
+        name = self.make_flavor({'aerospike:storage': 'lvm'}).name
         log = base.ServiceLog('nova-scheduler')
         status, host = self.boot(name)
         self.assertEqual(('ACTIVE', base.HOST['lvm']), (status, host))
@@ -75,6 +66,16 @@ class TestPluginLoaded(base.RealCloudTestCase):
         self.assertRegex(summary[0], r' INFO .*rejected 3 of 4 hosts')
         self.assertTrue(log.matching(
             'Filter AerospikeStorageFilter returned 1 host(s)'))
+
+    def test_with_its_trait_placement_offers_only_suitable_hosts(self):
+        # The README's flavor: placement pre-selects, the filter agrees.
+        name = readme_flavor(self, 'lvm', ram=1024, vcpus=1, disk=1)
+        log = base.ServiceLog('nova-scheduler')
+        self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(name))
+        self.assertTrue(log.matching(
+            'Filter AerospikeStorageFilter returned 1 host(s)'))
+        self.assertFalse(log.matching(
+            'AerospikeStorageFilter: flavor %s rejected' % name))
 
 
 class TestPlacement(base.RealCloudTestCase):
@@ -117,7 +118,9 @@ class TestNoValidHost(base.RealCloudTestCase):
                         '--enable', host, 'nova-compute')
 
     def test_only_unsuitable_hosts_left(self):
-        local = readme_flavor(self, 'local', ram=1024, vcpus=1, disk=1)
+        # Without its trait, so that the filter sees the unsuitable hosts
+        # (with it, placement offers none and nova says so itself).
+        local = self.make_flavor({'aerospike:storage': 'local'}).name
         # Every compute alive and reporting: only the filter decides.
         self.wait_services_up(since=base.time.time() - 20)
         self._disable(base.HOST['lvm'])
@@ -141,10 +144,11 @@ class TestNoValidHost(base.RealCloudTestCase):
 
 
 def readme_scheduler_lines():
-    """The indented nova.conf block after "Then, in the scheduler's"."""
+    """The README's nova.conf block (the snippet, shown verbatim)."""
     with open(base.os.path.join(base.TOP, 'README.rst')) as stream:
         text = stream.read()
-    start = text.index("Then, in the scheduler's ``nova.conf``::")
+    start = text.index("Then merge these lines into the scheduler's")
+    start = text.index('::', start)
     block = []
     for line in text[start:].splitlines()[2:]:
         if line and not line.startswith('    '):

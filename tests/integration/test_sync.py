@@ -68,7 +68,8 @@ class TestProbeAndSync(base.RealCloudTestCase):
         with open(report_file, 'w') as stream:
             json.dump(report, stream)
 
-        flavor = self.make_flavor({'aerospike:storage': 'lvm'})
+        # The README's flavor: it requires its trait.
+        flavor = self.readme_flavor('lvm')
         created = []
 
         def keep_booting():
@@ -80,10 +81,14 @@ class TestProbeAndSync(base.RealCloudTestCase):
         booter.start()
         time.sleep(2)
         moved_at = time.time()
-        result = json.loads(self.sync('--report', report_file).stdout)
+        result = json.loads(self.sync('--report', report_file,
+                                      '--traits').stdout)
         booter.join()
         self.assertTrue(result['changed'])
         self.assertEqual({'lvm'}, self.backend_aggregates()[QCOW2])
+        # Its traits follow: placement now offers it to lvm flavors too.
+        self.assertIn('CUSTOM_AEROSPIKE_STORAGE_LVM',
+                      self.managed_traits(QCOW2))
 
         for started, server in created:
             status, host = self.outcome(server)
@@ -99,20 +104,12 @@ class TestProbeAndSync(base.RealCloudTestCase):
         self.assertEqual(('ACTIVE', QCOW2), self.boot(flavor))
 
         # A rerun changes nothing.
-        again = json.loads(self.sync('--report', report_file).stdout)
+        again = json.loads(self.sync('--report', report_file,
+                                     '--traits').stdout)
         self.assertFalse(again['changed'])
 
 
 class TestSyncPlacementOutage(base.RealCloudTestCase):
-
-    def traits(self, host):
-        providers = self.conn.placement.get(
-            '/resource_providers?name=%s' % host).json()
-        uuid = providers['resource_providers'][0]['uuid']
-        return set(self.conn.placement.get(
-            '/resource_providers/%s/traits' % uuid,
-            headers={'OpenStack-API-Version': 'placement 1.6'},
-        ).json()['traits'])
 
     def test_sync_with_placement_down_then_rerun(self):
         self.addCleanup(self.aerospike, 'sync', '--os-cloud', 'realcloud',
@@ -140,8 +137,11 @@ class TestSyncPlacementOutage(base.RealCloudTestCase):
             'raw', '--traits', '-f', 'json').stdout)
         self.assertEqual('aerospike-backend-raw', done['aggregate'])
         self.assertEqual({'raw'}, self.backend_aggregates()[RBD])
-        self.assertIn('CUSTOM_AEROSPIKE_BACKEND_RAW', self.traits(RBD))
-        self.assertNotIn('CUSTOM_AEROSPIKE_BACKEND_RBD', self.traits(RBD))
+        self.assertEqual(
+            ['CUSTOM_AEROSPIKE_STORAGE_LVM_RAW',
+             'CUSTOM_AEROSPIKE_STORAGE_NVME_LVM_RAW',
+             'CUSTOM_AEROSPIKE_STORAGE_NVME_RAW',
+             'CUSTOM_AEROSPIKE_STORAGE_RAW'], self.managed_traits(RBD))
         again = json.loads(self.aerospike(
             'sync', '--os-cloud', 'realcloud', '--host', RBD, '--backend',
             'raw', '--traits', '-f', 'json').stdout)
