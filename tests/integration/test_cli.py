@@ -195,6 +195,23 @@ class TestOpenStackAerospike(base.RealCloudTestCase):
         self.assertEqual(sorted(base.HOST.values()),
                          sorted(row['Host'] for row in rows))
 
+    def test_flavor_repair(self):
+        # A tagged flavor made without its trait, repaired: it then
+        # requires the trait and boots where placement offers it.
+        flavor = self.make_flavor({'aerospike:storage': 'lvm'})
+        rows = self.json_of(self.openstack(
+            'aerospike', 'flavor', 'repair', flavor.name, '-f', 'json'))
+        self.assertEqual([(flavor.name, 'CUSTOM_AEROSPIKE_STORAGE_LVM',
+                           'changed')],
+                         [(r['Flavor'], r['Trait'], r['Result'])
+                          for r in rows])
+        specs = self.conn.compute.fetch_flavor_extra_specs(
+            flavor).extra_specs
+        self.assertEqual('required',
+                         specs['trait:CUSTOM_AEROSPIKE_STORAGE_LVM'])
+        self.assertEqual(('ACTIVE', base.HOST['lvm']),
+                         self.boot(flavor.name))
+
     def test_sync_dry_run(self):
         result = self.openstack(
             'aerospike', 'sync', '--host', base.HOST['raw'], '--backend',
