@@ -15,8 +15,8 @@
 devstack itself cannot run here, so its functions are stubbed: the INI
 functions by tools/realcloud/ini.py (the real cloud's reproduction of
 devstack's INI functions, quirks included: iniget_multiline prints every
-value on one line), the services and the CLIs by recorders. What nova then reads
-from the resulting nova.conf is checked with nova's own option
+value on one line), the services and the CLIs by recorders. What nova then
+reads from the resulting nova.conf is checked with nova's own option
 definitions (``nova_config.scheduler_conf``).
 """
 
