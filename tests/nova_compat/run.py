@@ -285,6 +285,10 @@ def check_counts(mode, counts, removed):
              % counts['tagged_requests'])
     else:
         need(counts['tagged_requests'] > 0, 'no tagged request was seen')
+        need(counts['untagged_requests'] == 0,
+             '%d untagged requests in tagged mode: a flavor escaped the '
+             'tagging (made without Flavor.create?)'
+             % counts['untagged_requests'])
         need(counts['flavors_tagged'] > 0, 'no flavor was tagged')
         need(counts['computes_described'] > 0,
              'no compute was described in host_backends')
