@@ -123,7 +123,9 @@ class RequestVerdicts:
         for host in hosts:
             aggs = host.aggregates
             count = len(aggs)
+            # Same key as in partition(), inlined in both hot loops.
             key = (id(aggs[0]) if count == 1 else
+                   (id(aggs[0]), id(aggs[1])) if count == 2 else
                    tuple(map(id, aggs)) if count else None)
             entry = cache.get(key)
             if entry is None:
@@ -132,10 +134,24 @@ class RequestVerdicts:
         return found
 
     def partition(self, hosts):
-        """Split hosts into (passing hosts, verdicts of the rejected)."""
+        """Split hosts into (passing hosts, verdicts of the rejected).
+
+        The filter's hot path, one loop: the key of :meth:`entries`, one
+        dict look-up, and the full :meth:`verdict` only for hosts whose own
+        data matters.
+        """
+        cache = self._entries
         passed, rejected = [], []
         keep, reject = passed.append, rejected.append
-        for host, entry in zip(hosts, self.entries(hosts)):
+        for host in hosts:
+            aggs = host.aggregates
+            count = len(aggs)
+            key = (id(aggs[0]) if count == 1 else
+                   (id(aggs[0]), id(aggs[1])) if count == 2 else
+                   tuple(map(id, aggs)) if count else None)
+            entry = cache.get(key)
+            if entry is None:
+                entry = cache[key] = self._entry(aggs)
             verdict = entry.filter_verdict
             if verdict is None:
                 verdict = self.verdict(host, entry)
