@@ -137,9 +137,16 @@ class RealCloudTestCase(testtools.TestCase):
         return run([TOOL] + list(args), timeout=timeout, check=check)
 
     def restart(self, service):
-        since = time.time()
+        """Restart one service and wait until every nova service is up.
+
+        ``since`` is taken once the old process has exited: a report from
+        it must not count. A restarted nova-compute reports only after its
+        start-up (init_host) is done; a boot scheduled onto it before that
+        is put in ERROR by nova ("unclaimed instances stuck in BUILDING").
+        """
         self.realcloud('restart', service)
-        self.wait_services_up(since=since)
+        # One second of margin: the database keeps whole seconds.
+        self.wait_services_up(since=time.time() + 1)
 
     def wait_services_up(self, timeout=300, since=None):
         """Every endpoint answers and every nova service is up.
@@ -218,7 +225,9 @@ class RealCloudTestCase(testtools.TestCase):
                 found.append('%s %s: %s\n%s' % (
                     event['event'], event.get('result'),
                     event.get('details'), event.get('traceback') or ''))
-        return '\n'.join(found)
+        return '\n'.join(found) or (
+            'no instance action event failed: something outside the '
+            'build set the instance to ERROR (see the nova-compute logs)')
 
     def outcome(self, server_id, timeout=BOOT_TIMEOUT, pending_ok=False):
         """('ACTIVE', host) or ('ERROR', why) of a boot."""
