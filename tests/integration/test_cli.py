@@ -113,28 +113,27 @@ class TestAerospikeFilters(base.RealCloudTestCase):
         """Run a fix a tool printed, verbatim, in the cloud's shell."""
         base.run(['bash', '-c', fix], check=True)
 
+    def flavor_create(self, storage):
+        """aerospike-filters flavor create, as the admin guide shows it."""
+        name = self.unique('aerospike.' + storage)
+        self.aerospike('flavor', 'create', name, '--storage', storage,
+                       '--vcpus', '1', '--ram', '1024', '--disk', '1',
+                       '--os-cloud', 'realcloud')
+        self.addCleanup(self.openstack, 'flavor', 'delete', name,
+                        check=False)
+        return name
+
     def test_flavor_create_local_schedules_on_lvm_or_raw(self):
         # Admin guide: aerospike-filters flavor create aerospike.local
         # --storage local; a tenant's guide: "local: whichever of the
         # three is free, best first". This cloud has lvm and raw hosts.
-        name = self.unique('aerospike.local')
-        self.aerospike('flavor', 'create', name, '--storage', 'local',
-                       '--vcpus', '1', '--ram', '1024', '--disk', '1',
-                       '--os-cloud', 'realcloud')
-        self.addCleanup(self.openstack, 'flavor', 'delete', name,
-                        check=False)
-        status, host = self.boot(name)
+        status, host = self.boot(self.flavor_create('local'))
         self.assertEqual('ACTIVE', status, host)
         self.assertIn(host, base.SUITABLE)
 
     def test_flavor_create_lvm_schedules_on_lvm(self):
-        name = self.unique('aerospike.lvm')
-        self.aerospike('flavor', 'create', name, '--storage', 'lvm',
-                       '--vcpus', '1', '--ram', '1024', '--disk', '1',
-                       '--os-cloud', 'realcloud')
-        self.addCleanup(self.openstack, 'flavor', 'delete', name,
-                        check=False)
-        self.assertEqual(('ACTIVE', base.HOST['lvm']), self.boot(name))
+        self.assertEqual(('ACTIVE', base.HOST['lvm']),
+                         self.boot(self.flavor_create('lvm')))
 
     def test_flavor_create_rejects_an_unknown_tier(self):
         result = self.aerospike('flavor', 'create', self.unique('bad'),
