@@ -51,3 +51,27 @@ class TestExtraSpecValidation(base.RealCloudTestCase):
             result = self.flavor_set('aerospike:storage=%s' % value)
             self.assertEqual(0, result.returncode, result.stderr)
             self.assertEqual(value, self.specs()['aerospike:storage'])
+
+
+class TestServerLifecycle(base.RealCloudTestCase):
+    """With the real neutron, a tagged server is shown and deleted like
+    any other (nova asks neutron for its ports and security groups)."""
+
+    def test_show_and_delete_a_tagged_server(self):
+        flavor = self.readme_flavor('local')
+        server = self.unique('it-show')
+        created = self.openstack('server', 'create', '--flavor', flavor,
+                                 '--image', base.IMAGE, '--nic', 'none',
+                                 '--wait', server, '-f', 'json',
+                                 timeout=base.BOOT_TIMEOUT)
+        self.addCleanup(self.delete_server, self.json_of(created)['id'])
+        shown = self.json_of(self.openstack('server', 'show', server,
+                                            '-f', 'json'))
+        self.assertEqual('ACTIVE', shown['status'])
+        self.assertIn(shown['OS-EXT-SRV-ATTR:host'], base.SUITABLE)
+        self.assertEqual({}, shown['addresses'])
+        self.openstack('server', 'delete', '--wait', server,
+                       timeout=base.BOOT_TIMEOUT)
+        listed = self.openstack('server', 'list', '--name', server,
+                                '-f', 'value', '-c', 'ID')
+        self.assertEqual('', listed.stdout.strip())

@@ -15,8 +15,9 @@
 Run by tools/realcloud/realcloud with nova's Python, OS_CLOUD and
 OS_CLIENT_CONFIG_FILE set:
 
-* ``bootstrap``: the service project, the nova, placement and glance users
-  (admin role), the compute, placement and image services and endpoints;
+* ``bootstrap``: the service project, the nova, placement, glance and
+  neutron users (admin and service roles), the compute, placement, image and network
+  services and endpoints;
 * ``wait-services [--timeout S] [--since EPOCH]``: nova-conductor,
   nova-scheduler and every compute up (and reporting since EPOCH), and
   one resource provider per compute;
@@ -37,7 +38,8 @@ import openstack
 COMPUTES = ['compute-lvm', 'compute-raw', 'compute-qcow2', 'compute-rbd']
 SERVICES = [('compute', 'nova', 'http://127.0.0.1:8774/v2.1'),
             ('placement', 'placement', 'http://127.0.0.1:8778'),
-            ('image', 'glance', 'http://127.0.0.1:9292')]
+            ('image', 'glance', 'http://127.0.0.1:9292'),
+            ('network', 'neutron', 'http://127.0.0.1:9696')]
 IMAGE = 'realcloud-tiny'
 PLAIN_FLAVOR = 'realcloud.plain'
 
@@ -54,8 +56,13 @@ def bootstrap(conn, args):
         project = identity.create_project(name='service',
                                           domain_id=domain.id)
     admin = identity.find_role('admin')
+    # As devstack: service users hold the service role too, which
+    # keystonemiddleware requires of a service token (nova sends one with
+    # each request to neutron).
+    service_role = (identity.find_role('service') or
+                    identity.create_role(name='service'))
     password = os.environ['RC_SERVICE_PASSWORD']
-    for name in ('nova', 'placement', 'glance'):
+    for name in ('nova', 'placement', 'glance', 'neutron'):
         user = identity.find_user(name, domain_id=domain.id)
         if user is None:
             user = identity.create_user(name=name, domain_id=domain.id,
@@ -63,6 +70,7 @@ def bootstrap(conn, args):
         else:
             identity.update_user(user, password=password)
         identity.assign_project_role_to_user(project, user, admin)
+        identity.assign_project_role_to_user(project, user, service_role)
     for service_type, name, url in SERVICES:
         found = [s for s in identity.services() if s.type == service_type]
         service = found[0] if found else identity.create_service(

@@ -1,7 +1,0 @@
-# nova's WSGI application parses sys.argv with oslo.config and would choke
-# on gunicorn's arguments: hide them before importing it.
-import sys
-
-sys.argv = sys.argv[:1]
-
-from nova.wsgi.osapi_compute import application  # noqa: E402,F401,H306
