@@ -1,0 +1,29 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The tempest plugin's options (the ``[aerospike_filters]`` group)."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup(
+    name='aerospike_filters',
+    title='aerospike-filters',
+    help='The cloud under test runs aerospike-filters in nova-scheduler '
+         'and nova-api.')
+
+opts = [
+    cfg.StrOpt('doctor_command',
+               default='aerospike-filters',
+               help='The aerospike-filters command the doctor test runs '
+                    'against the cloud (with the admin credentials of '
+                    '[auth]).'),
+]
