@@ -28,6 +28,11 @@ if is_service_enabled aerospike-filters; then
             echo_summary "Creating example Aerospike flavors"
             create_aerospike_filters_flavors
         fi
+    elif [[ "$1" == "stack" && "$2" == "test-config" ]]; then
+        if is_service_enabled tempest; then
+            echo_summary "Configuring tempest for aerospike-filters"
+            configure_aerospike_filters_tempest
+        fi
     fi
     if [[ "$1" == "unstack" ]]; then
         # Nothing runs on its own: the plugin lives inside nova's services.

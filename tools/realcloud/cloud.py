@@ -35,7 +35,20 @@ import time
 
 import openstack
 
-COMPUTES = ['compute-lvm', 'compute-raw', 'compute-qcow2', 'compute-rbd']
+FAKE_COMPUTES = ['compute-lvm', 'compute-raw', 'compute-qcow2',
+                 'compute-rbd']
+
+
+def computes():
+    """Every compute's host (state/compute-hosts, written by setup)."""
+    path = os.path.join(os.environ.get(
+        'REALCLOUD_DIR', '/opt/aerospike-filters-realcloud'), 'state',
+        'compute-hosts')
+    try:
+        with open(path) as stream:
+            return [line.strip() for line in stream if line.strip()]
+    except FileNotFoundError:
+        return FAKE_COMPUTES
 SERVICES = [('compute', 'nova', 'http://127.0.0.1:8774/v2.1'),
             ('placement', 'placement', 'http://127.0.0.1:8778'),
             ('image', 'glance', 'http://127.0.0.1:9292'),
@@ -105,10 +118,11 @@ def _nova_state(conn, since=None):
           _heard_since(s, since)}
     missing = [b for b in ('nova-conductor', 'nova-scheduler')
                if not any(binary == b for binary, _ in up)]
-    missing += ['nova-compute on %s' % h for h in COMPUTES
+    hosts = computes()
+    missing += ['nova-compute on %s' % h for h in hosts
                 if ('nova-compute', h) not in up]
     providers = {p.name for p in conn.placement.resource_providers()}
-    missing += ['resource provider %s' % h for h in COMPUTES
+    missing += ['resource provider %s' % h for h in hosts
                 if h not in providers]
     return missing
 
@@ -162,7 +176,7 @@ def check(conn, args):
         print('DOWN: %s' % line)
     if not bad:
         print('endpoints answer; conductor, scheduler and %d computes up'
-              % len(COMPUTES))
+              % len(computes()))
     return 1 if bad else 0
 
 

@@ -1,0 +1,137 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+"""The disk an Aerospike guest really gets, on the real libvirt compute.
+
+tools/realcloud runs one nova-compute with nova's LibvirtDriver (KVM, flat
+files on this machine's local filesystem, ``force_raw_images = True``),
+described by the probe and sync like every compute. Each tagged server
+that lands there has its disk read from libvirt's domain XML and from the
+file itself: driver type raw, a local file under the compute's instances
+path, no backing file. A configuration the probe calls unsuitable is shown
+to give a guest a disk Aerospike must not have, and to be refused by the
+filter once probe and sync publish it: the suite fails as soon as the
+probe's verdict and the real disk disagree.
+"""
+
+import configparser
+import json
+import os
+import subprocess
+import uuid
+import xml.etree.ElementTree as ElementTree
+
+import fixtures
+
+from tests.integration import base
+
+LIBVIRT_CONF = os.path.join(base.NOVA_ETC, 'compute-libvirt.conf')
+LIBVIRT_SKIP = os.path.join(base.RC_DIR, 'state', 'libvirt-skip')
+SERVICE = 'nova-compute-libvirt'
+# The libvirt compute leaves ~400 MB schedulable: only these fit there.
+RAM = 256
+
+
+def virsh(*args):
+    return subprocess.run(['virsh', '-c', 'qemu:///system'] + list(args),
+                          capture_output=True, text=True, check=True,
+                          timeout=60).stdout
+
+
+class GuestDisk(object):
+    """What libvirt and the file say of a server's root disk."""
+
+    def __init__(self, instance_name):
+        domain = ElementTree.fromstring(virsh('dumpxml', instance_name))
+        disk = domain.find("./devices/disk[@device='disk']")
+        self.type = disk.get('type')
+        self.driver = disk.find('driver').get('type')
+        source = disk.find('source')
+        self.path = source.get('file') if source is not None else None
+        info = json.loads(subprocess.run(
+            ['qemu-img', 'info', '--output=json', '--force-share',
+             self.path], capture_output=True, text=True, check=True,
+            timeout=60).stdout) if self.path else {}
+        self.format = info.get('format')
+        self.backing = info.get('backing-filename')
+
+
+class TestGuestDisk(base.RealCloudTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if os.path.exists(LIBVIRT_SKIP):
+            with open(LIBVIRT_SKIP) as stream:
+                raise cls.skipException(
+                    'no libvirt compute: %s' % stream.read().strip())
+        conf = configparser.ConfigParser(strict=False, interpolation=None)
+        conf.read(LIBVIRT_CONF)
+        cls.host = conf.get('DEFAULT', 'host')
+        cls.instances = conf.get('DEFAULT', 'instances_path')
+
+    def boot_on_libvirt(self, flavor, image=base.IMAGE):
+        """Boot at 2.74 with the libvirt host requested (through the
+        scheduler's filters); returns (status, server)."""
+        image = self.conn.image.find_image(image, ignore_missing=False)
+        server = self.conn.compute.create_server(
+            name=self.unique('it-disk'), flavor_id=flavor.id,
+            image_id=image.id, networks='none', host=self.host,
+            microversion='2.74')
+        self.addCleanup(self.delete_server, server.id)
+        status, _ = self.outcome(server.id)
+        return status, self.conn.compute.get_server(server.id)
+
+    def qcow2_image(self):
+        """A fresh qcow2 image (nova's image cache is keyed by image id)."""
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'disk.qcow2')
+        subprocess.run(['qemu-img', 'create', '-q', '-f', 'qcow2', path,
+                        '64M'], check=True)
+        name = 'it-qcow2-%s' % uuid.uuid4().hex[:8]
+        image = self.conn.create_image(name, filename=path,
+                                       disk_format='qcow2',
+                                       container_format='bare', wait=True)
+        self.addCleanup(self.conn.image.delete_image, image.id,
+                        ignore_missing=True)
+        return name
+
+    def assert_raw_local(self, server):
+        disk = GuestDisk(server.instance_name)
+        self.assertEqual('file', disk.type)
+        self.assertEqual('raw', disk.driver)
+        self.assertEqual('raw', disk.format)
+        self.assertIsNone(disk.backing)
+        self.assertTrue(disk.path.startswith(self.instances + os.sep),
+                        disk.path)
+        return disk
+
+    def probe_backend(self):
+        """What the probe says of the libvirt compute, as sync publishes."""
+        return json.loads(self.aerospike('probe', '--nova-conf',
+                                         LIBVIRT_CONF).stdout)
+
+    def test_probe_says_raw_and_the_guest_disk_is_raw(self):
+        probe = self.probe_backend()
+        self.assertEqual('raw', probe['ephemeral_backend'], probe)
+        self.assertEqual({'raw'}, self.backend_aggregates().get(self.host))
+        flavor = self.make_flavor({'aerospike:storage': 'raw'}, ram=RAM)
+        status, server = self.boot_on_libvirt(flavor)
+        self.assertEqual('ACTIVE', status)
+        self.assertEqual(self.host, server.compute_host)
+        self.assert_raw_local(server)
+
+    def test_a_qcow2_image_still_gives_a_raw_disk(self):
+        flavor = self.make_flavor({'aerospike:storage': 'raw'}, ram=RAM)
+        status, server = self.boot_on_libvirt(flavor, self.qcow2_image())
+        self.assertEqual('ACTIVE', status)
+        self.assert_raw_local(server)
