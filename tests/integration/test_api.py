@@ -54,8 +54,10 @@ class TestExtraSpecValidation(base.RealCloudTestCase):
 
 
 class TestServerLifecycle(base.RealCloudTestCase):
-    """With the real neutron, a tagged server is shown and deleted like
-    any other (nova asks neutron for its ports and security groups)."""
+    """A tagged server is shown and deleted like any other.
+
+    nova asks the real neutron for its ports and security groups.
+    """
 
     def test_show_and_delete_a_tagged_server(self):
         flavor = self.readme_flavor('local')

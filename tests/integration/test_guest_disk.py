@@ -27,6 +27,7 @@ import configparser
 import json
 import os
 import subprocess
+import tempfile
 import uuid
 import xml.etree.ElementTree as ElementTree
 
@@ -65,7 +66,8 @@ class GuestDisk(object):
         self.backing = info.get('backing-filename')
 
 
-class TestGuestDisk(base.RealCloudTestCase):
+class LibvirtTestCase(base.RealCloudTestCase):
+    """Skips, saying why, where setup could not run the libvirt compute."""
 
     @classmethod
     def setUpClass(cls):
@@ -80,8 +82,10 @@ class TestGuestDisk(base.RealCloudTestCase):
         cls.instances = conf.get('DEFAULT', 'instances_path')
 
     def boot_on_libvirt(self, flavor, image=base.IMAGE):
-        """Boot at 2.74 with the libvirt host requested (through the
-        scheduler's filters); returns (status, server)."""
+        """(status, server) of a boot with the libvirt host requested.
+
+        At 2.74 a requested host goes through the scheduler's filters.
+        """
         image = self.conn.image.find_image(image, ignore_missing=False)
         server = self.conn.compute.create_server(
             name=self.unique('it-disk'), flavor_id=flavor.id,
@@ -120,6 +124,9 @@ class TestGuestDisk(base.RealCloudTestCase):
         return json.loads(self.aerospike('probe', '--nova-conf',
                                          LIBVIRT_CONF).stdout)
 
+
+class TestGuestDisk(LibvirtTestCase):
+
     def test_probe_says_raw_and_the_guest_disk_is_raw(self):
         probe = self.probe_backend()
         self.assertEqual('raw', probe['ephemeral_backend'], probe)
@@ -135,3 +142,52 @@ class TestGuestDisk(base.RealCloudTestCase):
         status, server = self.boot_on_libvirt(flavor, self.qcow2_image())
         self.assertEqual('ACTIVE', status)
         self.assert_raw_local(server)
+
+
+class TestUnsuitableRealConfiguration(LibvirtTestCase):
+    """``force_raw_images = False``: the guest's disk follows the image.
+
+    The libvirt compute is restarted with it; the probe (reading that
+    nova.conf) must not call the host raw, sync publishes its verdict, the
+    filter refuses a tagged server there, and an untagged server booted
+    from a fresh qcow2 image shows why: its disk is a qcow2 file.
+    """
+
+    def set_force_raw(self, value):
+        with open(LIBVIRT_CONF) as stream:
+            text = stream.read()
+        old = 'force_raw_images = %s' % (not value)
+        self.assertIn(old, text)
+        with open(LIBVIRT_CONF, 'w') as stream:
+            stream.write(text.replace(old, 'force_raw_images = %s' % value))
+        self.restart(SERVICE)
+        self.publish()
+
+    def publish(self):
+        """probe + sync of the libvirt compute, as its cron job does."""
+        with tempfile.TemporaryDirectory() as tmp:
+            report = os.path.join(tmp, 'report.json')
+            with open(report, 'w') as stream:
+                stream.write(self.aerospike('probe', '--nova-conf',
+                                            LIBVIRT_CONF).stdout)
+            self.aerospike('sync', '--os-cloud', 'realcloud', '--report',
+                           report, '--traits')
+
+    def test_force_raw_images_false_is_refused_and_gives_qcow2(self):
+        self.set_force_raw(False)
+        self.addCleanup(self.set_force_raw, True)
+        probe = self.probe_backend()
+        self.assertNotEqual('raw', probe['ephemeral_backend'], probe)
+        self.assertIn('force_raw_images', ' '.join(probe['reasons']))
+        self.assertNotEqual({'raw'}, self.backend_aggregates().get(self.host))
+
+        tagged = self.make_flavor({'aerospike:storage': 'raw'}, ram=RAM)
+        status, server = self.boot_on_libvirt(tagged)
+        self.assertEqual('ERROR', status)
+
+        untagged = self.make_flavor({}, ram=RAM)
+        status, server = self.boot_on_libvirt(untagged, self.qcow2_image())
+        self.assertEqual('ACTIVE', status)
+        disk = GuestDisk(server.instance_name)
+        self.assertEqual('qcow2', disk.driver)
+        self.assertEqual('qcow2', disk.format)

@@ -16,8 +16,8 @@ Run by tools/realcloud/realcloud with nova's Python, OS_CLOUD and
 OS_CLIENT_CONFIG_FILE set:
 
 * ``bootstrap``: the service project, the nova, placement, glance and
-  neutron users (admin and service roles), the compute, placement, image and network
-  services and endpoints;
+  neutron users (admin and service roles), the compute, placement, image
+  and network services and endpoints;
 * ``wait-services [--timeout S] [--since EPOCH]``: nova-conductor,
   nova-scheduler and every compute up (and reporting since EPOCH), and
   one resource provider per compute;
@@ -49,6 +49,8 @@ def computes():
             return [line.strip() for line in stream if line.strip()]
     except FileNotFoundError:
         return FAKE_COMPUTES
+
+
 SERVICES = [('compute', 'nova', 'http://127.0.0.1:8774/v2.1'),
             ('placement', 'placement', 'http://127.0.0.1:8778'),
             ('image', 'glance', 'http://127.0.0.1:9292'),

@@ -20,6 +20,7 @@ reads from the resulting nova.conf is checked with nova's own option
 definitions (``nova_config.scheduler_conf``).
 """
 
+import configparser
 import os
 import shutil
 import subprocess
@@ -41,7 +42,7 @@ NOVA_ENABLED = ['ComputeFilter', 'ComputeCapabilitiesFilter',
 HARNESS = r'''
 set -o errexit -o nounset -o pipefail
 DEST={dest}; DATA_DIR={dest}/data; NOVA_CONF={conf}
-NOVA_CPU_CONF={dest}/nova-cpu.conf
+NOVA_CPU_CONF={dest}/nova-cpu.conf; TEMPEST_CONFIG={dest}/tempest.conf
 LOG={dest}/calls.log
 ENABLED_SERVICES=",{services},"
 function is_service_enabled {{
@@ -62,7 +63,7 @@ function inidelete {{ {python} {ini} delete "$@"; }}
 function openstack {{
     echo "openstack $*" >> "$LOG"
     if [[ "$1 $2" == "flavor show" ]]; then
-        grep -qx "created $3" "$LOG"
+        grep -qx "created $3" "$LOG" && echo "id-$3"
     fi
 }}
 function aerospike-filters {{
@@ -228,6 +229,45 @@ class TestDevstackPlugin(base.BaseTestCase):
         self.assertFalse([c for c in calls if ' probe ' in c])
         created = [c.split()[3] for c in calls if ' flavor create ' in c]
         self.assertEqual(['aerospike.local', 'aerospike.lvm'], created)
+
+    def tempest_conf(self):
+        conf = configparser.ConfigParser()
+        conf.read(os.path.join(self.dest, 'tempest.conf'))
+        return conf
+
+    def test_test_config_makes_tempests_flavors_tagged(self):
+        self.stack('stack', 'test-config',
+                   services='aerospike-filters,tempest',
+                   env={'AEROSPIKE_FILTERS_TEMPEST_TAGGED': 'True'})
+        creates = [c for c in self.calls()
+                   if c.startswith('aerospike-filters flavor create')]
+        self.assertEqual(2, len(creates), creates)
+        self.assertIn('flavor create aerospike.tempest --storage local '
+                      '--vcpus 1 --ram 1024 ', creates[0])
+        self.assertIn('flavor create aerospike.tempest.alt --storage local '
+                      '--vcpus 1 --ram 2048 ', creates[1])
+        conf = self.tempest_conf()
+        self.assertEqual('id-aerospike.tempest',
+                         conf.get('compute', 'flavor_ref'))
+        self.assertEqual('id-aerospike.tempest.alt',
+                         conf.get('compute', 'flavor_ref_alt'))
+        self.assertTrue(conf.has_option('aerospike_filters',
+                                        'doctor_command'))
+
+    def test_test_config_untagged_keeps_tempests_flavors(self):
+        self.stack('stack', 'test-config',
+                   services='aerospike-filters,tempest')
+        self.assertEqual([], [c for c in self.calls()
+                              if 'flavor create' in c])
+        conf = self.tempest_conf()
+        self.assertFalse(conf.has_option('compute', 'flavor_ref'))
+        self.assertTrue(conf.has_option('aerospike_filters',
+                                        'doctor_command'))
+
+    def test_test_config_without_tempest_does_nothing(self):
+        self.stack('stack', 'test-config')
+        self.assertFalse(os.path.exists(os.path.join(self.dest,
+                                                     'tempest.conf')))
 
     def test_clean_undoes_the_configuration(self):
         with open(self.conf, 'w') as stream:
