@@ -85,7 +85,8 @@ def tempest_conf(conn, args):
     refs = [flavor(conn, name, size) for name, size in zip(FLAVORS, SIZES)]
     newest = conn.compute.get('/').json()['version']
     computes = [s for s in conn.compute.services()
-                if s.binary == 'nova-compute' and s.state == 'up']
+                if s.binary == 'nova-compute' and s.state == 'up' and
+                s.status == 'enabled']
     conf = configparser.ConfigParser(interpolation=None)
     conf.optionxform = str
     conf.read_dict({
