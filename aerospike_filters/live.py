@@ -22,6 +22,7 @@ Never logs or returns credentials.
 """
 
 import re
+from urllib import parse
 
 from aerospike_filters import cloud
 from aerospike_filters import traits
@@ -34,14 +35,71 @@ def _services(conn):
             if s.binary == 'nova-compute']
 
 
-def _placement_json(conn, url):
-    response = conn.placement.get(
-        url, microversion=cloud.PLACEMENT_MICROVERSION)
-    response.raise_for_status()
-    return response.json()
+def _placement_json(conn, url, retry=None):
+    """The JSON body of a placement GET, or CloudError saying what failed.
+
+    HTTP errors are raised (transient ones retried by ``retry``); an
+    answer that is not whole JSON (a connection cut mid-body) is named.
+    """
+    response = cloud.placement_call(conn, retry or cloud.Retrying(1),
+                                    'Reading %s' % url, 'get', url)
+    try:
+        return response.json()
+    except ValueError:
+        raise cloud.CloudError("placement's answer to GET %s was cut short "
+                               "(not whole JSON); run again" % url) from None
 
 
-def pci_inventory(conn, node_to_host):
+class Providers:
+    """Placement's resource providers, each bulk read made once.
+
+    One list of every provider (names, UUIDs, generations, trees) and one
+    ``required=`` query per managed trait that exists: a number of
+    requests that does not grow with the number of compute nodes.
+    Placement has no pagination for these lists: each is one response.
+    """
+
+    def __init__(self, conn, retry=None):
+        self.conn = conn
+        self.retry = retry
+        self._all = None
+        self._managed = None
+
+    def _json(self, url):
+        return _placement_json(self.conn, url, self.retry)
+
+    def all(self):
+        """Every resource provider, as placement lists them."""
+        if self._all is None:
+            self._all = self._json('/resource_providers')[
+                'resource_providers']
+        return self._all
+
+    def compute_nodes(self):
+        """{provider name: uuid} of the root providers (compute nodes)."""
+        return {p['name']: p['uuid'] for p in self.all()
+                if p.get('root_provider_uuid', p['uuid']) == p['uuid']}
+
+    def managed_traits(self):
+        """{provider name: sorted managed traits}, for providers with any.
+
+        One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``),
+        not one per provider.
+        """
+        if self._managed is None:
+            names = self._json('/traits?name=startswith:%s'
+                               % traits.PREFIX)['traits']
+            found = {}
+            for trait in sorted(names):
+                for provider in self._json(
+                        '/resource_providers?required=%s' % trait)[
+                            'resource_providers']:
+                    found.setdefault(provider['name'], []).append(trait)
+            self._managed = found
+        return self._managed
+
+
+def pci_inventory(conn, node_to_host, providers=None):
     """(free pools, device totals) of PCI devices per host, or None.
 
     From placement, when nova reports PCI devices there (``[pci]
@@ -50,15 +108,18 @@ def pci_inventory(conn, node_to_host):
     ``resource_class``), on a child provider of the compute node's. The
     free pools are what the filter counts; the totals, used or free, what
     host traits are computed from (they must not change with every boot).
+
+    Placement reads inventories and usages one provider at a time (it has
+    no bulk read of either): 2 requests per child provider of a compute
+    node that has PCI devices, 1 per other child, none per compute node.
     """
     try:
-        providers = _placement_json(conn, '/resource_providers')[
-            'resource_providers']
+        listed = (providers or Providers(conn)).all()
     except Exception:
         return None
-    by_uuid = {p['uuid']: p for p in providers}
+    by_uuid = {p['uuid']: p for p in listed}
     free, total = {}, {}  # (host, vendor, product) -> devices
-    for provider in providers:
+    for provider in listed:
         root = by_uuid.get(provider.get('root_provider_uuid'))
         if root is None or root['uuid'] == provider['uuid']:
             continue
@@ -97,23 +158,6 @@ def _pools(counts):
     return pools
 
 
-def managed_traits(conn):
-    """{provider name: sorted managed traits}, for providers with any.
-
-    One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``), not
-    one per provider: cheap in clouds of thousands of compute nodes.
-    """
-    names = _placement_json(
-        conn, '/traits?name=startswith:%s' % traits.PREFIX)['traits']
-    found = {}
-    for trait in sorted(names):
-        for provider in _placement_json(
-                conn, '/resource_providers?required=%s' % trait)[
-                    'resource_providers']:
-            found.setdefault(provider['name'], []).append(trait)
-    return found
-
-
 #: Hypervisor details at this microversion name the service's host but,
 #: unlike 2.88 and later, do not make nova ask every compute its uptime.
 HYPERVISOR_MICROVERSION = '2.53'
@@ -121,6 +165,11 @@ HYPERVISOR_MICROVERSION = '2.53'
 
 def node_hosts(conn):
     """Compute node name (hypervisor hostname) -> nova-compute host."""
+    return {node: host for node, (host, _) in _hypervisors(conn).items()}
+
+
+def _hypervisors(conn):
+    """{compute node name: (nova-compute host, uuid)}, page by page."""
     found = {}
     url = '/os-hypervisors/detail'
     while url:
@@ -130,22 +179,51 @@ def node_hosts(conn):
         for hypervisor in body.get('hypervisors', []):
             host = (hypervisor.get('service') or {}).get('host')
             if host:
-                found[hypervisor['hypervisor_hostname']] = host
+                found[hypervisor['hypervisor_hostname']] = (
+                    host, hypervisor['id'])
         url = next((link['href'] for link in body.get('hypervisors_links', [])
                     if link.get('rel') == 'next'), None)
     return found
 
 
-def snapshot(conn):
-    """A snapshot dict of the live cloud (aerospike_filters.snapshot)."""
+def compute_nodes_of(conn, host):
+    """{compute node name: uuid} of one nova-compute host.
+
+    One search by hypervisor hostname (nodes are usually named after
+    their host, or its FQDN), not the list of every hypervisor; only when
+    no node of the host's name belongs to it (ironic), the whole list.
+    The compute node's UUID is its resource provider's.
+    """
+    response = conn.compute.get(
+        '/os-hypervisors/detail?hypervisor_hostname_pattern=%s'
+        % parse.quote(host), microversion=HYPERVISOR_MICROVERSION)
+    found = {}
+    if response.status_code != 404:  # nova's answer to "no match"
+        response.raise_for_status()
+        found = {h['hypervisor_hostname']: h['id']
+                 for h in response.json().get('hypervisors', [])
+                 if (h.get('service') or {}).get('host') == host}
+    if not found:
+        found = {node: uuid for node, (owner, uuid) in
+                 _hypervisors(conn).items() if owner == host}
+    return found
+
+
+def snapshot(conn, providers=None):
+    """A snapshot dict of the live cloud (aerospike_filters.snapshot).
+
+    :param providers: the :class:`Providers` to read placement through
+        (a caller that reads them too shares the reads).
+    """
+    providers = providers or Providers(conn)
     services = _services(conn)
     node_to_host = node_hosts(conn)
     nodes = {}
     for node, host in sorted(node_to_host.items()):
         nodes.setdefault(host, node)
-    inventory = pci_inventory(conn, node_to_host)
+    inventory = pci_inventory(conn, node_to_host, providers)
     pools, devices = inventory or ({}, {})
-    published = managed_traits(conn)
+    published = providers.managed_traits()
     hosts = []
     for service in sorted(services, key=lambda s: s.host):
         node = nodes.get(service.host, service.host)

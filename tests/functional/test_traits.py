@@ -290,29 +290,6 @@ class TestPublishing(TraitsTestCase):
         self.assertIn('CUSTOM_OTHER', traits)
         self.assertEqual(LVM_TRAITS, self.managed_traits('lvm-1'))
 
-    def test_a_vanished_provider_is_named_and_the_rest_done(self):
-        conn = self.sdk()
-        real_get = conn.placement.get
-        uuid = self.provider('qcow2-1')
-
-        def get(url, *args, **kwargs):
-            if url == '/resource_providers/%s/traits' % uuid:
-                # The compute node is deleted as we go.
-                self.placement.delete('/resource_providers/%s' % uuid)
-            return real_get(url, *args, **kwargs)
-        conn.placement.get = get
-        self.useFixture(fixtures.MonkeyPatch(
-            'tests.functional.base.CloudTestCase.sdk', lambda *a, **k: conn))
-        status, out, err = self.run_cli('trait', 'publish', '-f', 'json')
-        self.assertEqual(1, status, err)
-        # (The in-process cloud's own warnings may precede ours.)
-        self.assertEqual(['qcow2-1: resource provider qcow2-1 vanished (its '
-                          'compute node was deleted?); run again'],
-                         [line for line in err.splitlines()
-                          if line.startswith(('qcow2-1', 'lvm-1',
-                                              'bare-1'))])
-        self.assertEqual(LVM_TRAITS, self.managed_traits('lvm-1'))
-
     def test_unreachable_placement(self):
         conn = self.sdk()
         conn.placement.endpoint_override = 'http://127.0.0.1:9'
