@@ -109,16 +109,20 @@ def pci_inventory(conn, node_to_host, providers=None):
     free pools are what the filter counts; the totals, used or free, what
     host traits are computed from (they must not change with every boot).
 
-    Placement reads inventories and usages one provider at a time (it has
-    no bulk read of either): 2 requests per child provider of a compute
-    node that has PCI devices, 1 per other child, none per compute node.
+    Placement has no bulk read of inventories or usages: each child
+    provider's inventory is one request (D, one per child of a compute
+    node). Usages are not read one by one where a device provider holds
+    one device (nova's type-PCI devices): one ``resources=<class>:1``
+    query per PCI resource class (R) says which of them are free. Only a
+    provider of several devices (a PF's VFs) has its usages read (U).
+    Placement requests: D + R + U, none per compute node.
     """
     try:
         listed = (providers or Providers(conn)).all()
     except Exception:
         return None
     by_uuid = {p['uuid']: p for p in listed}
-    free, total = {}, {}  # (host, vendor, product) -> devices
+    devices = []  # (provider uuid, host, resource class, inventory)
     for provider in listed:
         root = by_uuid.get(provider.get('root_provider_uuid'))
         if root is None or root['uuid'] == provider['uuid']:
@@ -129,23 +133,39 @@ def pci_inventory(conn, node_to_host, providers=None):
         inventories = _placement_json(
             conn, '/resource_providers/%s/inventories' % provider['uuid']
         )['inventories']
-        usages = None
-        for rc, inventory in inventories.items():
-            match = _PCI_CLASS.match(rc)
-            if not match:
-                continue
-            if usages is None:
-                usages = _placement_json(
-                    conn, '/resource_providers/%s/usages' % provider['uuid']
-                )['usages']
-            devices = inventory['total'] - inventory.get('reserved', 0)
-            key = (host, match.group(1).lower(), match.group(2).lower())
-            total[key] = total.get(key, 0) + max(devices, 0)
-            used = usages.get(rc, 0)
-            free[key] = free.get(key, 0) + max(devices - used, 0)
+        devices += [(provider['uuid'], host, rc, inventory)
+                    for rc, inventory in sorted(inventories.items())
+                    if _PCI_CLASS.match(rc)]
+    with_free = {rc: {p['uuid'] for p in _placement_json(
+        conn, '/resource_providers?resources=%s:1' % rc)[
+            'resource_providers']}
+        for rc in sorted({device[2] for device in devices})}
+    usages = {}
+    free, total = {}, {}  # (host, vendor, product) -> devices
+    for uuid, host, rc, inventory in devices:
+        count = max(inventory['total'] - inventory.get('reserved', 0), 0)
+        if _single_device(inventory):
+            used = count if uuid not in with_free[rc] else 0
+        else:
+            if uuid not in usages:
+                usages[uuid] = _placement_json(
+                    conn, '/resource_providers/%s/usages' % uuid)['usages']
+            used = usages[uuid].get(rc, 0)
+        match = _PCI_CLASS.match(rc)
+        key = (host, match.group(1).lower(), match.group(2).lower())
+        total[key] = total.get(key, 0) + count
+        free[key] = free.get(key, 0) + max(count - used, 0)
     if not total:
         return None
     return _pools(free), _pools(total)
+
+
+def _single_device(inventory):
+    """Whether ``resources=<class>:1`` tells exactly if it is free."""
+    return (inventory['total'] - inventory.get('reserved', 0) <= 1 and
+            float(inventory.get('allocation_ratio', 1.0)) == 1.0 and
+            inventory.get('min_unit', 1) == 1 and
+            inventory.get('step_size', 1) == 1)
 
 
 def _pools(counts):

@@ -323,3 +323,34 @@ class TestFaults(ScaleTestCase):
         self.assertEqual(0, status, out + err)
         self.assertEqual(RAW_TRAITS, self.managed_traits('qcow2-1'))
         self.assertNothingLost()
+
+
+class TestPciReads(ScaleTestCase):
+    """A snapshot reads each device provider once, never per compute."""
+
+    def setUp(self):
+        self.flags(report_in_placement=True, group='pci')
+        self.flags(pci_in_placement=True, group='filter_scheduler')
+        super().setUp()
+        self.start_cloud({'nvme-bare': (None, 2), 'nvme-lvm': ('lvm', 1),
+                          'lvm-1': 'lvm'})
+
+    def test_free_and_total_devices_in_bounded_requests(self):
+        flavor = self.flavor('nvme', nvme=1)
+        used = self.host_of(self.boot(flavor))
+        http = base.Http()
+        status, out, err = self.run_cli('snapshot', http=http)
+        self.assertEqual(0, status, err)
+        hosts = {h['host']: h for h in json.loads(out)['hosts']}
+        totals = {host: sum(p['count'] for p in h.get('pci_devices', []))
+                  for host, h in hosts.items()}
+        free = {host: sum(p['count'] for p in h.get('pci_pools', []))
+                for host, h in hosts.items()}
+        self.assertEqual({'nvme-bare': 2, 'nvme-lvm': 1, 'lvm-1': 0}, totals)
+        self.assertEqual(totals[used] - 1, free[used])
+        self.assertEqual(sum(totals.values()) - 1, sum(free.values()))
+        # Three device providers: their inventories, one query for the
+        # free ones of their class, no usages.
+        self.assertEqual(3, http.count('/inventories'))
+        self.assertEqual(1, http.count('?resources=CUSTOM_PCI_'))
+        self.assertEqual(0, http.count('/usages'))
