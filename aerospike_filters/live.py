@@ -41,13 +41,18 @@ def _placement_json(conn, url, retry=None):
     HTTP errors are raised (transient ones retried by ``retry``); an
     answer that is not whole JSON (a connection cut mid-body) is named.
     """
-    response = cloud.placement_call(conn, retry or cloud.Retrying(1),
-                                    'Reading %s' % url, 'get', url)
+    return _json_of('placement', url, cloud.placement_call(
+        conn, retry or cloud.Retrying(1), 'Reading %s' % url, 'get', url))
+
+
+def _json_of(service, url, response):
+    """The response's JSON, or CloudError when it was cut short."""
     try:
         return response.json()
     except ValueError:
-        raise cloud.CloudError("placement's answer to GET %s was cut short "
-                               "(not whole JSON); run again" % url) from None
+        raise cloud.CloudError("%s's answer to GET %s was cut short (not "
+                               "whole JSON); run again" % (service, url)
+                               ) from None
 
 
 class Providers:
@@ -193,9 +198,8 @@ def _hypervisors(conn):
     found = {}
     url = '/os-hypervisors/detail'
     while url:
-        response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
-        response.raise_for_status()
-        body = response.json()
+        body = _json_of('nova', url, conn.compute.get(
+            url, microversion=HYPERVISOR_MICROVERSION, raise_exc=True))
         for hypervisor in body.get('hypervisors', []):
             host = (hypervisor.get('service') or {}).get('host')
             if host:
@@ -214,14 +218,15 @@ def compute_nodes_of(conn, host):
     no node of the host's name belongs to it (ironic), the whole list.
     The compute node's UUID is its resource provider's.
     """
-    response = conn.compute.get(
-        '/os-hypervisors/detail?hypervisor_hostname_pattern=%s'
-        % parse.quote(host), microversion=HYPERVISOR_MICROVERSION)
+    url = ('/os-hypervisors/detail?hypervisor_hostname_pattern=%s'
+           % parse.quote(host))
+    response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
     found = {}
     if response.status_code != 404:  # nova's answer to "no match"
         response.raise_for_status()
         found = {h['hypervisor_hostname']: h['id']
-                 for h in response.json().get('hypervisors', [])
+                 for h in _json_of('nova', url, response).get(
+                     'hypervisors', [])
                  if (h.get('service') or {}).get('host') == host}
     if not found:
         found = {node: uuid for node, (owner, uuid) in

@@ -293,17 +293,19 @@ class TestFaults(ScaleTestCase):
         self.assertNothingLost()
         self.assertRerunConverges()
 
-    def test_a_provider_list_cut_short_changes_nothing(self):
-        http = base.Http()
-        http.faults.append(lambda request: http.response(
-            200, b'{"resource_providers": [{"uuid": "') if (
-                request.url.endswith('/resource_providers')) else None)
-        status, out, err = self.run_cli('trait', 'publish', http=http)
-        self.assertEqual(2, status, out + err)
-        self.assertEqual("placement's answer to GET /resource_providers was "
-                         "cut short (not whole JSON); run again",
-                         err.strip().splitlines()[-1])
-        self.assertEqual(self.before, self.all_traits())
+    def test_a_list_cut_short_changes_nothing(self):
+        for service, path in (('placement', '/resource_providers'),
+                              ('nova', '/os-hypervisors/detail')):
+            http = base.Http()
+            http.faults.append(lambda request, path=path: http.response(
+                200, b'{"resource_providers": [{"uuid": "') if (
+                    request.url.endswith(path)) else None)
+            status, out, err = self.run_cli('trait', 'publish', http=http)
+            self.assertEqual(2, status, out + err)
+            self.assertEqual("%s's answer to GET %s was cut short (not "
+                             "whole JSON); run again" % (service, path),
+                             err.strip().splitlines()[-1])
+            self.assertEqual(self.before, self.all_traits())
         self.assertRerunConverges()
 
     def test_sync_names_its_provider_and_the_fault(self):
