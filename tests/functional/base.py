@@ -41,6 +41,7 @@ import io
 import os
 import shlex
 import sys
+import threading
 import types
 
 from cliff import commandmanager
@@ -294,6 +295,27 @@ class CloudTestCase(test.TestCase,
         """
         return run_command(self.sdk(http=http and http.session)
                            if connection else None, *argv)
+
+    def run_concurrently(self, commands):
+        """Run each command line in its own thread; assert each exits 0.
+
+        Returns [(argv, (status, stdout, stderr))] in the order they ended.
+        """
+        results = []
+
+        def run(*argv):
+            results.append((argv, self.run_cli(*argv)))
+
+        threads = [threading.Thread(target=run, args=argv)
+                   for argv in commands]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for argv, (status, out, err) in results:
+            self.assertEqual(0, status, (argv, out, err))
+        self.assertEqual(len(commands), len(results))
+        return results
 
     def nova_conf(self, text=SCHEDULER_CONF):
         """A nova.conf file with ``text``; its path."""

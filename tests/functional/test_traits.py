@@ -19,7 +19,6 @@ on lvm every time.
 """
 
 import json
-import threading
 import time
 
 import fixtures
@@ -232,23 +231,12 @@ class TestPublishing(TraitsTestCase):
         self.placement.put('/traits/CUSTOM_RAID', None, version='1.6')
         self._set_provider_traits(
             uuid, self._get_provider_traits(uuid) + ['CUSTOM_RAID'])
-        results = []
-
-        def run(*argv):
-            results.append((argv, self.run_cli(*argv)))
-
-        threads = [threading.Thread(target=run, args=args) for args in (
+        self.run_concurrently((
             ('trait', 'publish'), ('sync', '--host', 'lvm-1', '--backend',
                                    'lvm', '--traits'),
             ('trait', 'publish'), ('sync', '--host', 'bare-1', '--backend',
                                    'raw', '--traits'),
-            ('trait', 'publish'))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for argv, (status, out, err) in results:
-            self.assertEqual(0, status, (argv, out, err))
+            ('trait', 'publish')))
         self.assertEqual(LVM_TRAITS, self.managed_traits('lvm-1'))
         self.assertIn('CUSTOM_RAID', self._get_provider_traits(uuid))
         # bare-1 is raw now: whoever ran last, the traits follow its facts.

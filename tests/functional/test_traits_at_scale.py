@@ -23,7 +23,6 @@ done, no trait lost that the facts do not remove, and a rerun converges.
 """
 
 import json
-import threading
 
 from tests.functional import base
 from tests.functional import test_traits
@@ -148,24 +147,11 @@ class TestConcurrency(ScaleTestCase):
                           if not t.startswith('CUSTOM_AEROSPIKE_')]
                    for host, traits in self.all_traits().items()}
         moved = {h for i, h in enumerate(sorted(layout)) if i % 5 == 4}
-        results = []
-
-        def run(*argv):
-            results.append((argv, self.run_cli(*argv)))
-
         commands = [('sync', '--host', host, '--traits', '--backend',
                      'lvm' if host in moved else layout[host])
                     for host in sorted(layout)]
         commands.insert(COMPUTES // 2, ('trait', 'publish'))
-        threads = [threading.Thread(target=run, args=argv)
-                   for argv in commands]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for argv, (status, out, err) in results:
-            self.assertEqual(0, status, (argv, out, err))
-        self.assertEqual(COMPUTES + 1, len(results))
+        self.run_concurrently(commands)
         wanted = {'lvm': LVM_TRAITS, 'qcow2': [],
                   'raw': RAW_TRAITS,
                   'rbd': []}
@@ -220,6 +206,13 @@ class TestFaults(ScaleTestCase):
             return None
         http.faults.append(fault)
 
+    @staticmethod
+    def placement_error(status, detail):
+        """An error as placement words them (the API SIG's format)."""
+        return base.Http.response(status, json.dumps({'errors': [{
+            'status': status, 'title': 'Error',
+            'detail': detail}]}).encode())
+
     def test_a_provider_that_vanishes_before_its_write(self):
         http = base.Http()
         uuid = self.provider('lvm-2')
@@ -268,9 +261,8 @@ class TestFaults(ScaleTestCase):
 
     def test_placement_failing_mid_run(self):
         http = base.Http()
-        self.fault_on(http, 'lvm-2', 'GET', lambda: http.response(
-            503, b'{"errors": [{"status": 503, "title": "Service '
-                 b'Unavailable", "detail": "database gone"}]}'))
+        self.fault_on(http, 'lvm-2', 'GET',
+                      lambda: self.placement_error(503, 'database gone'))
         _, rows, err = self.publish_counted(status=1, http=http)
         self.assertEqual(['lvm-2: placement refused the traits of lvm-2 '
                           '(HTTP 503): database gone; run again'],
@@ -310,9 +302,8 @@ class TestFaults(ScaleTestCase):
 
     def test_sync_names_its_provider_and_the_fault(self):
         http = base.Http()
-        self.fault_on(http, 'qcow2-1', 'PUT', lambda: http.response(
-            500, b'{"errors": [{"status": 500, "title": "Internal Server '
-                 b'Error", "detail": "boom"}]}'))
+        self.fault_on(http, 'qcow2-1', 'PUT',
+                      lambda: self.placement_error(500, 'boom'))
         status, out, err = self.run_cli(
             'sync', '--host', 'qcow2-1', '--backend', 'raw', '--traits',
             '--retries', '1', http=http)
