@@ -118,6 +118,11 @@ class Retrying:
 
 
 def placement_call(conn, retry, what, method, url, **kwargs):
-    """A placement request at PLACEMENT_MICROVERSION, with retries."""
+    """A placement request at PLACEMENT_MICROVERSION, with retries.
+
+    HTTP errors are raised (keystoneauth's HttpError, with the status), so
+    that transient ones are retried, unless ``raise_exc=False``.
+    """
+    kwargs.setdefault('raise_exc', True)
     return retry(what, getattr(conn.placement, method), url,
                  microversion=PLACEMENT_MICROVERSION, **kwargs)

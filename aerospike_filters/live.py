@@ -22,6 +22,7 @@ Never logs or returns credentials.
 """
 
 import re
+from urllib import parse
 
 from aerospike_filters import cloud
 from aerospike_filters import traits
@@ -34,14 +35,76 @@ def _services(conn):
             if s.binary == 'nova-compute']
 
 
-def _placement_json(conn, url):
-    response = conn.placement.get(
-        url, microversion=cloud.PLACEMENT_MICROVERSION)
-    response.raise_for_status()
-    return response.json()
+def _placement_json(conn, url, retry=None):
+    """The JSON body of a placement GET, or CloudError saying what failed.
+
+    HTTP errors are raised (transient ones retried by ``retry``); an
+    answer that is not whole JSON (a connection cut mid-body) is named.
+    """
+    return _json_of('placement', url, cloud.placement_call(
+        conn, retry or cloud.Retrying(1), 'Reading %s' % url, 'get', url))
 
 
-def pci_inventory(conn, node_to_host):
+def _json_of(service, url, response):
+    """The response's JSON, or CloudError when it was cut short."""
+    try:
+        return response.json()
+    except ValueError:
+        raise cloud.CloudError("%s's answer to GET %s was cut short (not "
+                               "whole JSON); run again" % (service, url)
+                               ) from None
+
+
+class Providers:
+    """Placement's resource providers, each bulk read made once.
+
+    One list of every provider (names, UUIDs, generations, trees) and one
+    ``required=`` query per managed trait that exists: a number of
+    requests that does not grow with the number of compute nodes.
+    Placement has no pagination for these lists: each is one response.
+    """
+
+    def __init__(self, conn, retry=None):
+        self.conn = conn
+        self.retry = retry
+        self._all = None
+        self._managed = None
+
+    def _json(self, url):
+        return _placement_json(self.conn, url, self.retry)
+
+    def all(self):
+        """Every resource provider, as placement lists them."""
+        if self._all is None:
+            self._all = self._json('/resource_providers')[
+                'resource_providers']
+        return self._all
+
+    def compute_nodes(self):
+        """{provider name: uuid} of the root providers (compute nodes)."""
+        return {p['name']: p['uuid'] for p in self.all()
+                if p.get('root_provider_uuid', p['uuid']) == p['uuid']}
+
+    def managed_traits(self):
+        """{provider name: sorted managed traits}, for providers with any.
+
+        One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``),
+        not one per provider.
+        """
+        if self._managed is None:
+            names = self._json('/traits?name=startswith:%s'
+                               % traits.PREFIX)['traits']
+            found = {}
+            for trait in sorted(names):
+                for provider in self._json(
+                        '/resource_providers?required=%s' % trait)[
+                            'resource_providers']:
+                    found.setdefault(provider['name'], []).append(trait)
+            self._managed = found
+        return self._managed
+
+
+def pci_inventory(conn, node_to_host, providers=None):
     """(free pools, device totals) of PCI devices per host, or None.
 
     From placement, when nova reports PCI devices there (``[pci]
@@ -50,15 +113,22 @@ def pci_inventory(conn, node_to_host):
     ``resource_class``), on a child provider of the compute node's. The
     free pools are what the filter counts; the totals, used or free, what
     host traits are computed from (they must not change with every boot).
+
+    Placement has no bulk read of inventories or usages: each child
+    provider's inventory is one request (D, one per child of a compute
+    node). Usages are not read one by one where a device provider holds
+    one device (nova's type-PCI devices): one ``resources=<class>:1``
+    query per PCI resource class (R) says which of them are free. Only a
+    provider of several devices (a PF's VFs) has its usages read (U).
+    Placement requests: D + R + U, none per compute node.
     """
     try:
-        providers = _placement_json(conn, '/resource_providers')[
-            'resource_providers']
+        listed = (providers or Providers(conn)).all()
     except Exception:
         return None
-    by_uuid = {p['uuid']: p for p in providers}
-    free, total = {}, {}  # (host, vendor, product) -> devices
-    for provider in providers:
+    by_uuid = {p['uuid']: p for p in listed}
+    devices = []  # (provider uuid, host, resource class, inventory)
+    for provider in listed:
         root = by_uuid.get(provider.get('root_provider_uuid'))
         if root is None or root['uuid'] == provider['uuid']:
             continue
@@ -68,23 +138,39 @@ def pci_inventory(conn, node_to_host):
         inventories = _placement_json(
             conn, '/resource_providers/%s/inventories' % provider['uuid']
         )['inventories']
-        usages = None
-        for rc, inventory in inventories.items():
-            match = _PCI_CLASS.match(rc)
-            if not match:
-                continue
-            if usages is None:
-                usages = _placement_json(
-                    conn, '/resource_providers/%s/usages' % provider['uuid']
-                )['usages']
-            devices = inventory['total'] - inventory.get('reserved', 0)
-            key = (host, match.group(1).lower(), match.group(2).lower())
-            total[key] = total.get(key, 0) + max(devices, 0)
-            used = usages.get(rc, 0)
-            free[key] = free.get(key, 0) + max(devices - used, 0)
+        devices += [(provider['uuid'], host, rc, inventory)
+                    for rc, inventory in sorted(inventories.items())
+                    if _PCI_CLASS.match(rc)]
+    with_free = {rc: {p['uuid'] for p in _placement_json(
+        conn, '/resource_providers?resources=%s:1' % rc)[
+            'resource_providers']}
+        for rc in sorted({device[2] for device in devices})}
+    usages = {}
+    free, total = {}, {}  # (host, vendor, product) -> devices
+    for uuid, host, rc, inventory in devices:
+        count = max(inventory['total'] - inventory.get('reserved', 0), 0)
+        if _single_device(inventory):
+            used = count if uuid not in with_free[rc] else 0
+        else:
+            if uuid not in usages:
+                usages[uuid] = _placement_json(
+                    conn, '/resource_providers/%s/usages' % uuid)['usages']
+            used = usages[uuid].get(rc, 0)
+        match = _PCI_CLASS.match(rc)
+        key = (host, match.group(1).lower(), match.group(2).lower())
+        total[key] = total.get(key, 0) + count
+        free[key] = free.get(key, 0) + max(count - used, 0)
     if not total:
         return None
     return _pools(free), _pools(total)
+
+
+def _single_device(inventory):
+    """Whether ``resources=<class>:1`` tells exactly if it is free."""
+    return (inventory['total'] - inventory.get('reserved', 0) <= 1 and
+            float(inventory.get('allocation_ratio', 1.0)) == 1.0 and
+            inventory.get('min_unit', 1) == 1 and
+            inventory.get('step_size', 1) == 1)
 
 
 def _pools(counts):
@@ -97,23 +183,6 @@ def _pools(counts):
     return pools
 
 
-def managed_traits(conn):
-    """{provider name: sorted managed traits}, for providers with any.
-
-    One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``), not
-    one per provider: cheap in clouds of thousands of compute nodes.
-    """
-    names = _placement_json(
-        conn, '/traits?name=startswith:%s' % traits.PREFIX)['traits']
-    found = {}
-    for trait in sorted(names):
-        for provider in _placement_json(
-                conn, '/resource_providers?required=%s' % trait)[
-                    'resource_providers']:
-            found.setdefault(provider['name'], []).append(trait)
-    return found
-
-
 #: Hypervisor details at this microversion name the service's host but,
 #: unlike 2.88 and later, do not make nova ask every compute its uptime.
 HYPERVISOR_MICROVERSION = '2.53'
@@ -121,31 +190,65 @@ HYPERVISOR_MICROVERSION = '2.53'
 
 def node_hosts(conn):
     """Compute node name (hypervisor hostname) -> nova-compute host."""
+    return {node: host for node, (host, _) in _hypervisors(conn).items()}
+
+
+def _hypervisors(conn):
+    """{compute node name: (nova-compute host, uuid)}, page by page."""
     found = {}
     url = '/os-hypervisors/detail'
     while url:
-        response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
-        response.raise_for_status()
-        body = response.json()
+        body = _json_of('nova', url, conn.compute.get(
+            url, microversion=HYPERVISOR_MICROVERSION, raise_exc=True))
         for hypervisor in body.get('hypervisors', []):
             host = (hypervisor.get('service') or {}).get('host')
             if host:
-                found[hypervisor['hypervisor_hostname']] = host
+                found[hypervisor['hypervisor_hostname']] = (
+                    host, hypervisor['id'])
         url = next((link['href'] for link in body.get('hypervisors_links', [])
                     if link.get('rel') == 'next'), None)
     return found
 
 
-def snapshot(conn):
-    """A snapshot dict of the live cloud (aerospike_filters.snapshot)."""
+def compute_nodes_of(conn, host):
+    """{compute node name: uuid} of one nova-compute host.
+
+    One search by hypervisor hostname (nodes are usually named after
+    their host, or its FQDN), not the list of every hypervisor; only when
+    no node of the host's name belongs to it (ironic), the whole list.
+    The compute node's UUID is its resource provider's.
+    """
+    url = ('/os-hypervisors/detail?hypervisor_hostname_pattern=%s'
+           % parse.quote(host))
+    response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
+    found = {}
+    if response.status_code != 404:  # nova's answer to "no match"
+        response.raise_for_status()
+        found = {h['hypervisor_hostname']: h['id']
+                 for h in _json_of('nova', url, response).get(
+                     'hypervisors', [])
+                 if (h.get('service') or {}).get('host') == host}
+    if not found:
+        found = {node: uuid for node, (owner, uuid) in
+                 _hypervisors(conn).items() if owner == host}
+    return found
+
+
+def snapshot(conn, providers=None):
+    """A snapshot dict of the live cloud (aerospike_filters.snapshot).
+
+    :param providers: the :class:`Providers` to read placement through
+        (a caller that reads them too shares the reads).
+    """
+    providers = providers or Providers(conn)
     services = _services(conn)
     node_to_host = node_hosts(conn)
     nodes = {}
     for node, host in sorted(node_to_host.items()):
         nodes.setdefault(host, node)
-    inventory = pci_inventory(conn, node_to_host)
+    inventory = pci_inventory(conn, node_to_host, providers)
     pools, devices = inventory or ({}, {})
-    published = managed_traits(conn)
+    published = providers.managed_traits()
     hosts = []
     for service in sorted(services, key=lambda s: s.host):
         node = nodes.get(service.host, service.host)

@@ -78,8 +78,9 @@ def build_case():
 
         def setUp(self):
             super().setUp()
-            self.placement = self.useFixture(
-                func_fixtures.PlacementFixture()).api
+            self.placement_fixture = self.useFixture(
+                func_fixtures.PlacementFixture())
+            self.placement = self.placement_fixture.api
             self.flags(available_filters=[
                 'nova.scheduler.filters.all_filters',
                 'aerospike_filters.all_filters'],
@@ -89,8 +90,12 @@ def build_case():
                 group='filter_scheduler')
             self.flags(max_placement_results=CAP, group='scheduler')
 
-        def make_cloud(self, count):
-            """The cloud; returns the names of its lvm hosts."""
+        def make_cloud(self, count, publish=True):
+            """The cloud; returns the names of its lvm hosts.
+
+            The lvm hosts carry their traits unless ``publish`` is false;
+            ``self.backends`` holds the backend aggregates by backend.
+            """
             ctxt = context.get_admin_context()
             lvm_count = int(count * LVM_SHARE)
             backends = {}
@@ -101,6 +106,7 @@ def build_case():
                     metadata={'ephemeral_backend': backend})
                 agg.create()
                 backends[name] = agg
+            self.backends = backends
             lvm_traits = sorted(traits.host_traits(
                 host_facts.facts_from_aggregates(
                     [('lvm', {'ephemeral_backend': 'lvm'})],
@@ -118,6 +124,7 @@ def build_case():
                 backends[kind].add_host(host)
                 if kind == 'lvm':
                     lvm_hosts.add(host)
+                if kind == 'lvm' and publish:
                     body = self.placement.get(
                         '/resource_providers/%s/traits' % uuid,
                         version='1.6').body

@@ -148,14 +148,13 @@ class Sync(cli.CommandBase, show.ShowOne):
             outcome = publisher.sync(host, backend, dry_run=args.dry_run)
             traits = None
             if args.traits:
-                aggregates = publisher.aggregates()
+                # What sync read last is current: it re-reads after moves.
+                aggregates = publisher.last_read
                 if args.dry_run:
                     aggregates = sync_plan.aggregates_after(
                         host, backend, aggregates, key)
-                nodes = ([args.node] if args.node else
-                         sorted(node for node, owner in
-                                live.node_hosts(conn).items()
-                                if owner == host) or [host])
+                nodes = ({args.node: None} if args.node else
+                         live.compute_nodes_of(conn, host) or {host: None})
                 changes = trait_publishing.publish_host(
                     conn, retry, settings, host, aggregates, nvme, nodes,
                     dry_run=args.dry_run)

@@ -64,12 +64,16 @@ class PublishTraits(cli.CommandBase, lister.Lister):
         settings = cli.settings_from_files(args.config_file)
         aliases = cli.pci_aliases_from_files(args.config_file)
         conn = cli.connect(self, args.os_cloud)
-        providers = publishing.ProviderTraits(
-            conn, retry=cloud.Retrying(attempts=args.retries))
+        retry = cloud.Retrying(attempts=args.retries)
+        placement = live.Providers(conn, retry=retry)
+        providers = publishing.ProviderTraits(conn, retry=retry)
         with cli.cloud_errors('Reading the cloud'):
             data = (cli.load_snapshot_file(args.snapshot) if args.snapshot
-                    else live.snapshot(conn))
-            nodes = providers.compute_nodes()
+                    else live.snapshot(conn, placement))
+            # One list and one query per managed trait (shared with the
+            # snapshot's): providers already right cost no more requests.
+            nodes = placement.compute_nodes()
+            managed = placement.managed_traits()
         hosts = select_hosts(data, args.hosts)
         wanted = publishing.wanted_traits(
             data, settings, aliases or data.get('pci_aliases', []))
@@ -83,7 +87,8 @@ class PublishTraits(cli.CommandBase, lister.Lister):
                         'no resource provider named %s in placement (its '
                         'compute node is not registered yet?)' % node)
                 change = providers.publish(node, uuid, wanted[host['host']],
-                                           dry_run=args.dry_run)
+                                           dry_run=args.dry_run,
+                                           managed=managed.get(node, []))
             except cloud.CloudError as exc:
                 failures.append('%s: %s' % (host['host'], exc))
                 rows.append((host['host'], node, '', '', '',

@@ -43,12 +43,17 @@ class Publisher:
         self.conn = conn
         self.retry = retry or cloud.Retrying()
         self.backend_key = backend_key
+        #: The aggregates as last read (the last plan was made from them).
+        self.last_read = None
 
     def aggregates(self):
         found = self.retry('Listing host aggregates',
                            lambda: list(self.conn.compute.aggregates()))
-        return [sync_plan.Aggregate(a.id, a.name, list(a.hosts or []),
-                                    dict(a.metadata or {})) for a in found]
+        self.last_read = [sync_plan.Aggregate(a.id, a.name,
+                                              list(a.hosts or []),
+                                              dict(a.metadata or {}))
+                          for a in found]
+        return self.last_read
 
     def plan(self, host, backend):
         return sync_plan.plan(host, backend, self.aggregates(),

@@ -20,9 +20,14 @@ Traits added this way survive nova-compute's periodic updates and its
 restarts (it refreshes its view from placement and keeps what it did not
 set). Re-running converges; nothing is half-applied: a provider's traits
 change in one call or not at all.
+
+A provider whose managed traits a bulk read (``live.Providers``) found
+already right costs no request: a run costs requests in proportion to
+the providers it changes, not to the size of the cloud.
 """
 
 import collections
+from urllib import parse
 
 from aerospike_filters import cloud
 from aerospike_filters import snapshot
@@ -50,12 +55,12 @@ class ProviderTraits:
         return cloud.placement_call(self.conn, self.retry, what, method, url,
                                     **kwargs)
 
-    def compute_nodes(self):
-        """{provider name: uuid} of the root providers (compute nodes)."""
-        body = self._call('Listing resource providers', 'get',
-                          '/resource_providers').json()
-        return {p['name']: p['uuid'] for p in body['resource_providers']
-                if p.get('root_provider_uuid', p['uuid']) == p['uuid']}
+    def provider_named(self, name):
+        """The uuid of the resource provider ``name``, or None."""
+        body = self._call('Looking up resource provider %s' % name, 'get',
+                          '/resource_providers?name=%s'
+                          % parse.quote(name)).json()
+        return next((p['uuid'] for p in body['resource_providers']), None)
 
     def ensure_defined(self, names):
         """Create the custom traits that placement does not know yet."""
@@ -67,13 +72,21 @@ class ProviderTraits:
             self._call('Creating trait %s' % name, 'put', '/traits/%s' % name)
             self._known.add(name)
 
-    def publish(self, node, uuid, wanted, dry_run=False):
+    def publish(self, node, uuid, wanted, dry_run=False, managed=None):
         """Make ``uuid`` carry exactly the managed traits ``wanted(current)``.
 
         :param wanted: callable(current traits) -> managed traits to carry.
+        :param managed: the managed traits the provider carries, when a
+            bulk read just said: if they are already what it should carry,
+            no request is made; otherwise (or when None) the provider's
+            traits are read and written with its generation.
         :returns: a :class:`Change`.
         :raises TraitError: naming the provider and the fault.
         """
+        if managed is not None:
+            target = frozenset(wanted(managed))
+            if target == frozenset(managed):
+                return Change(node, sorted(managed), sorted(target), False)
         for _ in range(self.attempts):
             current, generation = self._read(node, uuid)
             target = frozenset(wanted(current))
@@ -83,42 +96,56 @@ class ProviderTraits:
             if set(after) == set(current) or dry_run:
                 return Change(node, before, sorted(target),
                               set(after) != set(current))
-            self.ensure_defined(target)
-            response = self._call(
-                'Setting traits of %s' % node, 'put',
+            self._request(node, self.ensure_defined, target)
+            written = self._request(
+                node, self._call, 'Setting traits of %s' % node, 'put',
                 '/resource_providers/%s/traits' % uuid,
                 json={'traits': after,
-                      'resource_provider_generation': generation},
-                raise_exc=False)
-            if response.status_code == 409:
-                continue  # the generation moved on: read again
-            self._raise_for(node, response)
-            return Change(node, before, sorted(target), True)
+                      'resource_provider_generation': generation})
+            if written is not None:
+                return Change(node, before, sorted(target), True)
+            # 409: the generation moved on (another writer): read again.
         raise TraitError('traits of resource provider %s kept changing '
                          'during %d attempts; run again'
                          % (node, self.attempts))
 
     def _read(self, node, uuid):
-        response = self._call('Reading traits of %s' % node, 'get',
-                              '/resource_providers/%s/traits' % uuid,
-                              raise_exc=False)
-        self._raise_for(node, response)
-        body = response.json()
-        return body['traits'], body['resource_provider_generation']
+        response = self._request(
+            node, self._call, 'Reading traits of %s' % node, 'get',
+            '/resource_providers/%s/traits' % uuid)
+        try:
+            body = response.json()
+            return body['traits'], body['resource_provider_generation']
+        except (AttributeError, ValueError, KeyError, TypeError):
+            raise TraitError('placement sent the traits of %s cut short; '
+                             'run again' % node) from None
 
     @staticmethod
-    def _raise_for(node, response):
-        if response.status_code == 404:
-            raise TraitError('resource provider %s vanished (its compute '
-                             'node was deleted?); run again' % node)
-        if response.status_code >= 400:
-            try:
-                detail = response.json()['errors'][0]['detail']
-            except Exception:
-                detail = response.text[:200]
+    def _request(node, func, *args, **kwargs):
+        """func()'s result, None on 409, else TraitError naming ``node``.
+
+        Transient failures (5xx, 429, no connection) were retried already.
+        """
+        try:
+            return func(*args, **kwargs)
+        except cloud.CloudError:
+            raise
+        except Exception as exc:
+            status = cloud.status_of(exc)
+            if status == 409:
+                return None
+            if status == 404:
+                raise TraitError('resource provider %s vanished (its '
+                                 'compute node was deleted?); run again'
+                                 % node) from None
+            detail = cloud.first_line(getattr(exc, 'details', None) or exc)
+            if status is None:
+                raise TraitError('placement failed on the traits of %s: %s; '
+                                 'run again' % (node, detail)) from None
             raise TraitError('placement refused the traits of %s (HTTP %d): '
-                             '%s' % (node, response.status_code,
-                                     cloud.first_line(detail)))
+                             '%s%s' % (node, status, detail,
+                                       '; run again' if status >= 500
+                                       else '')) from None
 
 
 def wanted_traits(data, settings, aliases, nvme_counts=None):
@@ -165,7 +192,8 @@ def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
         they are (or will be) after the host's sync.
     :param nvme_devices: the host's NVMe passthrough devices (a probe
         counted them), or None when unknown.
-    :param nodes: the host's compute node names.
+    :param nodes: {compute node name: its provider's uuid, or None to look
+        it up by name}.
     """
     data = {'hosts': [{'host': host}],
             'aggregates': [{'name': agg.name, 'hosts': [host],
@@ -174,13 +202,13 @@ def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
                            for agg in aggregates if host in agg.hosts]}
     wanted = wanted_traits(data, settings, [], {host: nvme_devices})[host]
     providers = ProviderTraits(conn, retry=retry)
-    uuids = providers.compute_nodes()
     changes = []
-    for node in nodes:
-        if node not in uuids:
+    for node, uuid in sorted(nodes.items()):
+        uuid = uuid or providers.provider_named(node)
+        if uuid is None:
             raise TraitError('no resource provider named %s in placement; '
                              'pass the hypervisor hostname with --node'
                              % node)
-        changes.append(providers.publish(node, uuids[node], wanted,
+        changes.append(providers.publish(node, uuid, wanted,
                                          dry_run=dry_run))
     return changes

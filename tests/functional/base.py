@@ -41,6 +41,7 @@ import io
 import os
 import shlex
 import sys
+import threading
 import types
 
 from cliff import commandmanager
@@ -84,6 +85,91 @@ def api_paste_config():
             return path
     raise RuntimeError('nova api-paste.ini not found under %s/etc/nova'
                        % sys.prefix)
+
+
+def sdk_connection(api_fixture, placement_fixture, roles=('admin',),
+                   user='admin', http=None):
+    """An openstacksdk Connection to an in-process nova-api and placement.
+
+    Requests go through keystoneauth and requests (``http``, a
+    requests.Session, when given) to the wsgi-intercepted nova-api and
+    placement, as the admin tooling's would to a real cloud; only Keystone
+    is replaced, by the headers nova's and placement's test pipelines read
+    instead of a token.
+    """
+    from keystoneauth1 import noauth
+    from keystoneauth1 import session as ks_session
+    import openstack.connection
+    session = ks_session.Session(
+        auth=noauth.NoAuth(), session=http, additional_headers={
+            'X-Auth-User': user,
+            'X-Auth-Project-Id': api_fixture.project_id,
+            'X-Roles': ','.join(roles), 'X-Auth-Token': 'admin'})
+    return openstack.connection.Connection(
+        session=session,
+        compute_endpoint_override=api_fixture.admin_api.base_url,
+        placement_endpoint_override=placement_fixture.endpoint,
+        compute_api_version='2', placement_api_version='1')
+
+
+def run_command(conn, *argv):
+    """(exit status, stdout, stderr) of one aerospike-filters command.
+
+    It runs in this process as the console script runs it, with the
+    openstacksdk connection ``conn`` (None: none) handed over the way
+    OpenStackClient hands over its own (``client_manager.sdk_connection``).
+    """
+    out, err = io.StringIO(), io.StringIO()
+    app = main.AerospikeFiltersApp(stdout=out, stderr=err)
+    if conn is not None:
+        app.client_manager = types.SimpleNamespace(sdk_connection=conn)
+    status = app.run(list(argv))
+    return status, out.getvalue(), err.getvalue()
+
+
+class Http:
+    """The HTTP boundary of a Connection: counts requests, injects faults.
+
+    ``session`` is the requests.Session to pass to :func:`sdk_connection`.
+    Every request sent is recorded as (method, URL); each function of
+    ``faults`` is called with the prepared request before it is sent and
+    may return a requests.Response to answer instead of the cloud (what a
+    real placement cannot be made to do: a 5xx, a body cut short).
+    """
+
+    def __init__(self):
+        import requests
+        self.sent = []
+        self.faults = []
+        boundary = self
+
+        class Adapter(requests.adapters.HTTPAdapter):
+            def send(self, request, **kwargs):
+                boundary.sent.append((request.method, request.url))
+                for fault in list(boundary.faults):
+                    response = fault(request)
+                    if response is not None:
+                        response.request = request
+                        response.url = request.url
+                        return response
+                return super().send(request, **kwargs)
+
+        self.session = requests.Session()
+        self.session.mount('http://', Adapter())
+
+    def count(self, contains=''):
+        """How many requests were sent whose URL contains ``contains``."""
+        return sum(1 for _, url in self.sent if contains in url)
+
+    @staticmethod
+    def response(status, body=b''):
+        """A requests.Response the cloud did not send."""
+        import requests
+        response = requests.Response()
+        response.status_code = status
+        response._content = body
+        response.headers['Content-Type'] = 'application/json'
+        return response
 
 
 class CloudTestCase(test.TestCase,
@@ -188,44 +274,48 @@ class CloudTestCase(test.TestCase,
         self.admin_api.put_service(
             service['id'], {'status': 'enabled' if enabled else 'disabled'})
 
-    def sdk(self, roles=('admin',), user='admin'):
+    def sdk(self, roles=('admin',), user='admin', http=None):
         """An openstacksdk Connection to this in-process cloud.
 
-        Requests go through keystoneauth and requests to the
-        wsgi-intercepted nova-api and placement, as the admin tooling's
-        would to a real cloud; only Keystone is replaced, by the headers
-        nova's and placement's test pipelines read instead of a token.
+        See :func:`sdk_connection`; ``http``: the requests.Session to send
+        through (to count or fail requests at the HTTP boundary).
         """
-        from keystoneauth1 import noauth
-        from keystoneauth1 import session as ks_session
-        import openstack.connection
-        session = ks_session.Session(
-            auth=noauth.NoAuth(), additional_headers={
-                'X-Auth-User': user,
-                'X-Auth-Project-Id': self.api_fixture.project_id,
-                'X-Roles': ','.join(roles), 'X-Auth-Token': 'admin'})
-        return openstack.connection.Connection(
-            session=session,
-            compute_endpoint_override=self.admin_api.base_url,
-            placement_endpoint_override=self.placement_fixture.endpoint,
-            compute_api_version='2', placement_api_version='1')
+        return sdk_connection(self.api_fixture, self.placement_fixture,
+                              roles=roles, user=user, http=http)
 
     # Commands, as an admin runs them
 
-    def run_cli(self, *argv, connection=True):
+    def run_cli(self, *argv, connection=True, http=None):
         """(exit status, stdout, stderr) of one aerospike-filters command.
 
         It runs in this process as the console script runs it, with the
         openstacksdk connection handed over the way OpenStackClient hands
-        over its own (``client_manager.sdk_connection``).
+        over its own (``client_manager.sdk_connection``); its requests go
+        through ``http`` (an :class:`Http`) when given.
         """
-        out, err = io.StringIO(), io.StringIO()
-        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
-        if connection:
-            app.client_manager = types.SimpleNamespace(
-                sdk_connection=self.sdk())
-        status = app.run(list(argv))
-        return status, out.getvalue(), err.getvalue()
+        return run_command(self.sdk(http=http and http.session)
+                           if connection else None, *argv)
+
+    def run_concurrently(self, commands):
+        """Run each command line in its own thread; assert each exits 0.
+
+        Returns [(argv, (status, stdout, stderr))] in the order they ended.
+        """
+        results = []
+
+        def run(*argv):
+            results.append((argv, self.run_cli(*argv)))
+
+        threads = [threading.Thread(target=run, args=argv)
+                   for argv in commands]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for argv, (status, out, err) in results:
+            self.assertEqual(0, status, (argv, out, err))
+        self.assertEqual(len(commands), len(results))
+        return results
 
     def nova_conf(self, text=SCHEDULER_CONF):
         """A nova.conf file with ``text``; its path."""
