@@ -76,6 +76,29 @@ alias = %s
 OSC_NAMESPACES = ('openstack.compute.v2', 'openstack.common')
 
 
+class InProcessCloudApp(main.AerospikeFiltersApp):
+    """The console script's app, logged in to the in-process cloud.
+
+    As if an openrc's OS_* variables named it (OS_AUTH_URL): osc-lib's
+    shell runs as for any cloud, but authenticating hands over ``conn``.
+    """
+
+    def __init__(self, conn, **kwargs):
+        super().__init__(**kwargs)
+        self.conn = conn
+
+    def initialize_app(self, argv):
+        super().initialize_app(argv)
+        self.options.auth_url = 'http://in-process/identity'
+
+    def prepare_to_run_command(self, cmd):
+        if getattr(cmd, 'auth_required', False):
+            if self.options.cloud:
+                raise ValueError('no cloud %r here' % self.options.cloud)
+            self.client_manager = types.SimpleNamespace(
+                sdk_connection=self.conn)
+
+
 def api_paste_config():
     """nova's api-paste.ini as pip installs it: <prefix>/etc/nova/."""
     for prefix in (sys.prefix, sys.base_prefix):
@@ -215,15 +238,15 @@ class CloudTestCase(test.TestCase,
     def run_cli(self, *argv, connection=True):
         """(exit status, stdout, stderr) of one aerospike-filters command.
 
-        It runs in this process as the console script runs it, with the
-        openstacksdk connection handed over the way OpenStackClient hands
-        over its own (``client_manager.sdk_connection``).
+        It runs in this process as the console script runs it; with
+        ``connection``, the shell authenticates to this cloud (the
+        openstacksdk connection stands in for the one osc-lib's client
+        manager builds from clouds.yaml, as in OpenStackClient).
         """
         out, err = io.StringIO(), io.StringIO()
-        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
-        if connection:
-            app.client_manager = types.SimpleNamespace(
-                sdk_connection=self.sdk())
+        app = (InProcessCloudApp(self.sdk(), stdout=out, stderr=err)
+               if connection else
+               main.AerospikeFiltersApp(stdout=out, stderr=err))
         status = app.run(list(argv))
         return status, out.getvalue(), err.getvalue()
 
