@@ -319,6 +319,12 @@ def load_snapshot(command, args):
     on standard error. Sets ``command.source``.
     """
     path = args.snapshot
+    argv = getattr(command.app, 'command_options', None) or ()
+    if path is not None and (args.os_cloud or any(
+            word.split('=')[0] == '--os-cloud' for word in argv)):
+        # The shell's own --os-cloud, given anywhere on the command line.
+        raise CommandError('--snapshot and --os-cloud name two clouds: '
+                           'give one (a snapshot file or a live cloud)')
     if path is None and named_cloud(command.app, args.os_cloud):
         from aerospike_filters import live
         conn = connect(command, args.os_cloud)

@@ -12,19 +12,24 @@
 
 """What the commands share: exit statuses and one-line errors."""
 
+import io
 import json
 import os
 import subprocess
 import sys
+import types
 
 import fixtures
 from oslotest import base
 
+from aerospike_filters.cmd import main
 
-class TestWithoutCredentials(base.BaseTestCase):
-    """No clouds.yaml, no OS_* variables: say how to give credentials."""
+
+class CliTestCase(base.BaseTestCase):
+    """Run aerospike-filters with no clouds.yaml and no OS_* variables."""
 
     def run_cli(self, *args, env=None):
+        """The console script in a process of its own."""
         home = self.useFixture(fixtures.TempDir()).path
         extra, env = env or {}, {k: v for k, v in os.environ.items()
                                  if not k.startswith('OS_')}
@@ -35,6 +40,26 @@ class TestWithoutCredentials(base.BaseTestCase):
              'import sys; from aerospike_filters.cmd import main; '
              'sys.exit(main.main(sys.argv[1:]))'] + list(args),
             capture_output=True, text=True, env=env, cwd=home, timeout=120)
+
+    def run_here(self, *args, env=None):
+        """The console script's app in this process (nova loads once)."""
+        for name in os.environ:
+            if name.startswith('OS_'):
+                self.useFixture(fixtures.EnvironmentVariable(name))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'HOME', self.useFixture(fixtures.TempDir()).path))
+        for name, value in (env or {}).items():
+            self.useFixture(fixtures.EnvironmentVariable(name, value))
+        out, err = io.StringIO(), io.StringIO()
+        status = main.AerospikeFiltersApp(stdout=out, stderr=err).run(
+            list(args))
+        return types.SimpleNamespace(returncode=status,
+                                     stdout=out.getvalue(),
+                                     stderr=err.getvalue())
+
+
+class TestWithoutCredentials(CliTestCase):
+    """No clouds.yaml, no OS_* variables: say how to give credentials."""
 
     def test_each_live_command_names_the_way_to_credentials(self):
         for args in (('snapshot',),
@@ -60,7 +85,7 @@ class TestWithoutCredentials(base.BaseTestCase):
         self.assertIn('--retries', result.stderr)
 
 
-class TestOneLineRule(TestWithoutCredentials):
+class TestOneLineRule(CliTestCase):
     """Each mistake the admin's first hour met: one line, the fix, status 2.
 
     Run in a directory holding the files the cases name.
@@ -107,9 +132,11 @@ class TestOneLineRule(TestWithoutCredentials):
             (('explain', '--snapshot', '--flavor', 'nosuch'),
              'the snapshot has no such flavor'),
             ((), 'name a command'),
+            (('explain', '--snapshot', '--os-cloud', 'x'),
+             '--snapshot and --os-cloud name two clouds'),
         ]
         for args, fragment in cases:
-            result = self.run_cli(*args)
+            result = self.run_here(*args)
             self.assertEqual(2, result.returncode, (args, result.stderr))
             lines = [line for line in result.stderr.splitlines()
                      if not line.startswith(('Using the packaged sample',

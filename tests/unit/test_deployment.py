@@ -19,12 +19,12 @@ override rendered with jinja2 over a stand-in parent template.
 
 import os
 import re
-import shutil
 import subprocess
-import sys
 
 import jinja2
 from oslotest import base
+
+import tests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -40,10 +40,7 @@ def read(name):
 class TestContainerfile(base.BaseTestCase):
 
     def test_hadolint_clean(self):
-        hadolint = shutil.which('hadolint') or os.path.join(
-            os.path.dirname(sys.executable), 'hadolint')
-        if not os.path.exists(hadolint):
-            self.skipTest('hadolint is not installed')
+        hadolint = tests.executable(self, 'hadolint')
         result = subprocess.run(
             [hadolint, '--no-color', os.path.join(KOLLA, 'Containerfile')],
             capture_output=True, text=True, timeout=60)

@@ -14,28 +14,31 @@
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 
 import fixtures
 from oslotest import base
 
 from aerospike_filters import snapshot
+import tests
 
 
-class TestOpenStackClientPlugin(base.BaseTestCase):
+class DoorsTestCase(base.BaseTestCase):
+    """Run ``openstack`` or ``aerospike-filters`` without any OS_* variable."""
 
-    def openstack(self, *args, env=None):
-        command = shutil.which('openstack') or os.path.join(
-            os.path.dirname(sys.executable), 'openstack')
-        if not os.path.exists(command):
-            self.skipTest('python-openstackclient is not installed')
+    def run_tool(self, name, *args, env=None):
+        command = tests.executable(self, name)
         clean = {k: v for k, v in os.environ.items()
                  if not k.startswith('OS_')}
         clean.update(env or {})
         return subprocess.run([command] + list(args), capture_output=True,
                               text=True, env=clean, timeout=120)
+
+    def openstack(self, *args, env=None):
+        return self.run_tool('openstack', *args, env=env)
+
+
+class TestOpenStackClientPlugin(DoorsTestCase):
 
     def test_explain_a_snapshot_needs_no_credentials(self):
         result = self.openstack('aerospike', 'explain', '--snapshot',
@@ -101,22 +104,13 @@ class TestOpenStackClientPlugin(base.BaseTestCase):
             self.assertIn(name, listed)
 
 
-class TestTwoDoors(TestOpenStackClientPlugin):
+class TestTwoDoors(DoorsTestCase):
     """openstack aerospike X and aerospike-filters X: one tool.
 
     Each command, with good and bad input, through OpenStackClient's real
     ``openstack`` shell and through the console script: the same exit
     status, the same output, the same last line on standard error.
     """
-
-    def standalone(self, *args, env=None):
-        command = os.path.join(os.path.dirname(sys.executable),
-                               'aerospike-filters')
-        clean = {k: v for k, v in os.environ.items()
-                 if not k.startswith('OS_')}
-        clean.update(env or {})
-        return subprocess.run([command] + list(args), capture_output=True,
-                              text=True, env=clean, timeout=120)
 
     def test_same_inputs_same_answers(self):
         home = self.useFixture(fixtures.TempDir()).path
@@ -145,7 +139,7 @@ class TestTwoDoors(TestOpenStackClientPlugin):
         ]
         for args in cases:
             osc = self.openstack('aerospike', *args, env=dict(env))
-            ours = self.standalone(*args, env=dict(env))
+            ours = self.run_tool('aerospike-filters', *args, env=dict(env))
             self.assertEqual(ours.returncode, osc.returncode,
                              (args, ours.stderr, osc.stderr))
             self.assertEqual(ours.stdout, osc.stdout, args)
