@@ -20,9 +20,11 @@ import sys
 import types
 
 import fixtures
+from nova.pci import request as pci_request
 from oslotest import base
 
 from aerospike_filters.cmd import main
+from aerospike_filters import conf
 
 
 class CliTestCase(base.BaseTestCase):
@@ -50,6 +52,10 @@ class CliTestCase(base.BaseTestCase):
             'HOME', self.useFixture(fixtures.TempDir()).path))
         for name, value in (env or {}).items():
             self.useFixture(fixtures.EnvironmentVariable(name, value))
+        # The commands load nova.conf into nova's global CONF, as
+        # nova-scheduler does: leave it unparsed for the next test.
+        self.addCleanup(pci_request.get_alias_from_config.cache_clear)
+        self.addCleanup(conf.CONF.reset)
         out, err = io.StringIO(), io.StringIO()
         status = main.AerospikeFiltersApp(stdout=out, stderr=err).run(
             list(args))
