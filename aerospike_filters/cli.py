@@ -61,6 +61,9 @@ class CommandBase:
     #: Set by take_action: the command did its work, but what it found
     #: needs the admin (doctor's findings, sync leaving a host rejected).
     needs_attention = False
+    #: Set by take_action: what the report is about (an endpoint or a
+    #: file); every table, JSON and YAML report names it.
+    source = None
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -72,12 +75,41 @@ class CommandBase:
         parser.error = error
         return parser
 
+    #: The columns of the command's report, when known before it runs.
+    report_columns = ()
+
+    def _check_columns(self, parsed_args, column_names=None):
+        """Refuse -c columns the report does not have, before any work."""
+        known = tuple(column_names or self.report_columns) + ('Source',)
+        unknown = [c for c in getattr(parsed_args, 'columns', None) or ()
+                   if c not in known]
+        if unknown and len(known) > 1:
+            raise CommandError('-c %s: no such column; the columns are: %s'
+                               % (', '.join(unknown), ', '.join(known)))
+
+    def produce_output(self, parsed_args, column_names, data):
+        """Refuse unknown -c columns; name the report's source."""
+        self._check_columns(parsed_args, column_names)
+        formatter = getattr(parsed_args, 'formatter', None)
+        if self.source and formatter == 'table':
+            self.app.stdout.write('Source: %s\n' % self.source)
+        elif self.source and formatter in ('json', 'yaml') and \
+                not parsed_args.columns:
+            column_names = tuple(column_names) + ('Source',)
+            data = [tuple(row) + (self.source,) for row in data]
+        return super().produce_output(parsed_args, column_names, data)
+
     def run(self, parsed_args):
         self.needs_attention = False
+        self.source = None
         if (getattr(parsed_args, 'config_file', None) == [] and
                 os.path.exists(DEFAULT_CONFIG_FILE)):
             parsed_args.config_file = [DEFAULT_CONFIG_FILE]
         try:
+            self._check_columns(parsed_args)
+            # Input errors before credentials: nova.conf is read first.
+            if getattr(parsed_args, 'config_file', None):
+                settings_from_files(parsed_args.config_file)
             status = super().run(parsed_args)
         except CommandError as exc:
             self.app.stderr.write('%s\n' % cloud.first_line(exc))
@@ -93,42 +125,60 @@ class CommandBase:
 def add_cloud_argument(parser, required=False):
     parser.add_argument(
         '--os-cloud', metavar='<cloud>', default=None, required=required,
-        help='cloud in clouds.yaml (default: OS_CLOUD, else the OS_* '
-             'variables; inside openstack, its own credentials)')
+        help='cloud in clouds.yaml (default: the global --os-cloud, else '
+             'OS_CLOUD, else the OS_* variables of an openrc, as openstack '
+             'reads them)')
+
+
+def named_cloud(app, cloud_name=None):
+    """The cloud the arguments and environment name, as words, or None.
+
+    As openstack reads them (osc-lib's shell, in both doors):
+    ``--os-cloud``, else ``OS_CLOUD``, else the ``OS_*`` variables of an
+    openrc (``--os-auth-url`` and the like), which openstacksdk calls the
+    ``envvars`` cloud. None when there are no credentials at all.
+    """
+    options = getattr(app, 'options', None)
+    name = cloud_name or getattr(options, 'cloud', None)
+    if name:
+        return 'cloud %r' % name
+    if (getattr(getattr(app, 'cloud', None), 'name', None) == 'envvars' or
+            getattr(options, 'auth_url', None)):
+        return 'the cloud of the OS_* variables'
+    return None
 
 
 def connect(command, cloud_name=None):
     """An authenticated openstacksdk Connection, or CommandError.
 
-    Inside OpenStackClient (without ``--os-cloud`` on the subcommand): the
-    client's own connection, authenticated the way it authenticates every
-    command. Otherwise clouds.yaml, ``OS_CLOUD`` or the ``OS_*`` variables.
+    Authenticated the way openstack authenticates every command, by the
+    shell that runs the command (OpenStackClient's, or the same osc-lib
+    shell in aerospike-filters), with its global options (region, TLS,
+    interface...). ``cloud_name`` (the command's own --os-cloud) replaces
+    the shell's.
     """
     app = command.app
-    manager = getattr(app, 'client_manager', None)
+    if cloud_name and cloud_name != getattr(app.options, 'cloud', None):
+        app.options.cloud = cloud_name
+        if getattr(app, 'cloud_error', None) is not None:
+            app.cloud_error = None
+    where = named_cloud(app) or 'the cloud of OS_CLOUD or the OS_* variables'
     try:
-        if manager is not None and cloud_name is None:
-            # The command started without authentication (it may read a
-            # snapshot); authenticate now exactly as OpenStackClient does
-            # for commands that require it.
-            command.auth_required = True
-            app.prepare_to_run_command(command)
-            return manager.sdk_connection
-        import openstack
-        conn = openstack.connect(cloud=cloud_name)
-        conn.authorize()
-        return conn
+        # The command started without authentication (it may read a
+        # snapshot); authenticate now exactly as openstack does for
+        # commands that require it.
+        command.auth_required = True
+        app.prepare_to_run_command(command)
+        return app.client_manager.sdk_connection
     except Exception as exc:
-        raise CommandError(_connection_error(cloud_name, exc)) from None
+        raise CommandError(_connection_error(where, exc)) from None
 
 
-def _connection_error(cloud_name, exc):
-    where = ('cloud %r' % cloud_name if cloud_name
-             else 'the cloud of OS_CLOUD or the OS_* variables')
+def _connection_error(where, exc):
     from openstack import exceptions as sdk_exceptions
     if isinstance(exc, sdk_exceptions.ConfigException):
-        return 'cannot use %s: %s; %s' % (where, cloud.first_line(exc),
-                                          CREDENTIALS_HELP)
+        return 'cannot use %s: %s; %s' % (
+            where, cloud.first_line(exc).rstrip('.'), CREDENTIALS_HELP)
     if cloud.is_missing_credentials(exc):
         return 'no usable credentials for %s (%s): %s' % (
             where, cloud.first_line(exc), CREDENTIALS_HELP)
@@ -136,8 +186,8 @@ def _connection_error(cloud_name, exc):
         return ('%s refused the credentials: %s (check them, and that the '
                 'user has the admin role)' % (where, cloud.first_line(exc)))
     if cloud.is_unreachable(exc):
-        return 'cannot reach %s: %s' % (where, cloud.first_line(exc))
-    return 'cannot connect to %s: %s' % (where, cloud.first_line(exc))
+        return 'cannot reach %s: %s' % (where, cloud.plain_message(exc))
+    return 'cannot connect to %s: %s' % (where, cloud.plain_message(exc))
 
 
 @contextlib.contextmanager
@@ -156,7 +206,7 @@ def cloud_errors(what):
                                % (what, cloud.first_line(exc))) from None
         if cloud.is_unreachable(exc):
             raise CommandError('%s failed: cannot reach the cloud: %s'
-                               % (what, cloud.first_line(exc))) from None
+                               % (what, cloud.plain_message(exc))) from None
         if isinstance(exc, (sdk_exceptions.SDKException,
                             ks_exceptions.ClientException)):
             raise CommandError('%s failed: %s'
@@ -220,10 +270,10 @@ def settings_from_files(paths):
         raise CommandError(str(exc)) from None
 
 
-def pci_aliases_from_files(paths):
+def pci_aliases_from_files(paths, strict=True):
     """The scheduler's ``[pci] alias`` entries as dicts, or CommandError."""
     try:
-        return conf.pci_aliases_from_files(paths)
+        return conf.pci_aliases_from_files(paths, strict)
     except conf.ConfigError as exc:
         raise CommandError(str(exc)) from None
 
@@ -246,37 +296,54 @@ def _positive(text):
 
 
 def add_source_arguments(parser):
-    """--snapshot | --os-cloud, and --config-file for nova.conf."""
+    """--snapshot [file] | --os-cloud, and --config-file for nova.conf."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
-        '--snapshot', metavar='<file>',
-        help='JSON snapshot of the cloud (default: the packaged sample, '
-             '%s)' % snapshot_format.SAMPLE)
+        '--snapshot', metavar='<file>', nargs='?',
+        const=snapshot_format.sample_path(),
+        help='read the cloud from a JSON snapshot file; alone, the packaged '
+             'sample cloud (%s). Default: the live cloud that --os-cloud, '
+             'OS_CLOUD or the OS_* variables name, else (no credentials at '
+             'all) the sample' % snapshot_format.SAMPLE)
     add_cloud_argument(source)
     add_config_file_argument(
         parser, '[aerospike_filters] options and, unless the snapshot has '
         'pci_aliases, [pci] alias')
 
 
-def wants_live_cloud(command, args):
-    """Whether the arguments ask for a live cloud rather than a file.
-
-    --os-cloud or --flavor ask for one; inside OpenStackClient the cloud
-    it is logged in to is the default unless --snapshot is given.
-    """
-    inside_osc = getattr(command.app, 'client_manager', None) is not None
-    return bool(args.os_cloud or getattr(args, 'flavor', None) or
-                (inside_osc and not args.snapshot))
-
-
 def load_snapshot(command, args):
-    """The cloud's data as a snapshot dict, live or from a file."""
-    if wants_live_cloud(command, args):
+    """(the cloud's data as a snapshot dict, Connection or None).
+
+    Live when the arguments or environment name a cloud (as openstack
+    reads them), else a snapshot file, else the packaged sample, saying so
+    on standard error. Sets ``command.source``.
+    """
+    path = args.snapshot
+    argv = getattr(command.app, 'command_options', None) or ()
+    if path is not None and (args.os_cloud or any(
+            word.split('=')[0] == '--os-cloud' for word in argv)):
+        # The shell's own --os-cloud, given anywhere on the command line.
+        raise CommandError('--snapshot and --os-cloud name two clouds: '
+                           'give one (a snapshot file or a live cloud)')
+    if path is None and named_cloud(command.app, args.os_cloud):
         from aerospike_filters import live
         conn = connect(command, args.os_cloud)
         with cloud_errors('Reading the cloud'):
-            return live.snapshot(conn), conn
-    return load_snapshot_file(args.snapshot), None
+            data = live.snapshot(conn)
+        command.source = data.get('description') or 'a live cloud'
+        return data, conn
+    data = load_snapshot_file(path)
+    command.source = 'snapshot %s' % os.path.abspath(
+        path or snapshot_format.sample_path())
+    if path is None or os.path.samefile(path, snapshot_format.sample_path()):
+        command.source = 'the packaged sample cloud, not yours (%s)' % (
+            snapshot_format.sample_path())
+        command.app.stderr.write(
+            'Using the packaged sample cloud (%s): %s\n'
+            % ('--snapshot without a file' if path else
+               'no --os-cloud, OS_CLOUD or OS_* credentials',
+               'name your cloud with --os-cloud or an openrc'))
+    return data, None
 
 
 def load_snapshot_file(path=None):
@@ -287,12 +354,12 @@ def load_snapshot_file(path=None):
         raise CommandError(str(exc)) from None
 
 
-def replay_with_nova_conf(config_files, data):
-    """nova's scheduler code, set up with nova.conf and the snapshot.
+def replay_with_nova_conf(config_files):
+    """nova's scheduler code, set up with nova.conf.
 
     Returns :mod:`aerospike_filters.scheduler.replay`, with the global CONF
-    holding the files' ``[aerospike_filters]`` options and ``[pci] alias``
-    (the snapshot's ``pci_aliases`` win).
+    holding the files' ``[aerospike_filters]`` options and ``[pci] alias``;
+    :func:`use_snapshot_aliases` then applies a snapshot's.
     """
     try:
         from aerospike_filters.scheduler import nova_config
@@ -308,6 +375,10 @@ def replay_with_nova_conf(config_files, data):
         nova_config.load_config(config_files)
     except conf.ConfigError as exc:
         raise CommandError(str(exc)) from None
-    if 'pci_aliases' in data:
-        replay.use_pci_aliases(data['pci_aliases'])
     return replay
+
+
+def use_snapshot_aliases(replay, data):
+    """The snapshot's ``pci_aliases``, when it has them, win over nova.conf."""
+    if data and 'pci_aliases' in data:
+        replay.use_pci_aliases(data['pci_aliases'])

@@ -18,6 +18,7 @@ how a failure is classified (credentials, unreachable, transient) and put
 in one line, and the retry policy for transient failures.
 """
 
+import re
 import time
 
 from keystoneauth1 import exceptions as ks_exceptions
@@ -40,6 +41,29 @@ def first_line(exc):
     """The first line of an exception's message, or its class name."""
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else exc.__class__.__name__
+
+
+_URL = re.compile(r'(https?://[^\s:]+(?::\d+)?[^\s:]*)')
+
+
+def plain_message(exc):
+    """One line for a connection failure, without the libraries' detail.
+
+    keystoneauth's ConnectFailure carries urllib3's retry text on a second
+    clause; the catalog's "Could not find requested endpoint" names no
+    service. Both become a line naming the URL or the endpoint and what to
+    check.
+    """
+    if isinstance(exc, ks_exceptions.EndpointNotFound):
+        return ('the service catalog has no endpoint for a service the '
+                'tools need (compute or placement) in this region and '
+                'interface; check --os-region-name and --os-interface')
+    if isinstance(exc, ks_exceptions.ConnectionError):
+        url = _URL.search(str(exc))
+        return ('no answer from %s (connection refused or timed out); '
+                'check the auth URL or endpoint and that the service runs'
+                % (url.group(1) if url else 'the cloud'))
+    return first_line(exc)
 
 
 def status_of(exc):

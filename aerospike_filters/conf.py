@@ -21,6 +21,8 @@ weigher and every tool read them. No nova import.
 
 import collections
 import json
+import os
+import re
 
 from oslo_config import cfg
 from oslo_config import types
@@ -165,6 +167,61 @@ class ConfigError(ValueError):
     """An ``[aerospike_filters]`` option has an unusable value."""
 
 
+_LOCATION = re.compile(r"from LocationInfo\(location=<[^>]*>, "
+                       r"detail='([^']*)'\)")
+
+
+def plain_error(exc):
+    """oslo.config's error in one line, without its Python reprs."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else (
+        exc.__class__.__name__)
+    if isinstance(exc, cfg.ConfigFilesNotFoundError):
+        return ('--config-file %s: no such file; pass the scheduler\'s '
+                'nova.conf' % ', '.join(exc.config_files))
+    return _LOCATION.sub(lambda m: 'in %s' % m.group(1), text).replace(
+        'from LocationInfo', 'in')
+
+
+def invalid_value(exc):
+    """The ConfigError for a bad ``[aerospike_filters]`` value."""
+    return ConfigError('[%s] has an invalid option value: %s; correct it '
+                       '(etc/aerospike-filters.conf.sample lists the values)'
+                       % (GROUP, plain_error(exc)))
+
+
+def check_files(paths):
+    """Refuse, naming it, a --config-file that is no readable file.
+
+    :raises ConfigError: for a missing file, a directory, an unreadable
+        file.
+    """
+    for path in paths or ():
+        if os.path.isdir(path):
+            raise ConfigError('--config-file %s is a directory; name the '
+                              'nova.conf file in it (e.g. %s)'
+                              % (path, os.path.join(path, 'nova.conf')))
+        if not os.path.exists(path):
+            raise ConfigError('--config-file %s: no such file; pass the '
+                              "scheduler's nova.conf" % path)
+        if not os.access(path, os.R_OK):
+            raise ConfigError('--config-file %s: cannot read it; run as a '
+                              'user who can (e.g. with sudo)' % path)
+
+
+def load_files(config, paths):
+    """Parse nova.conf files into ``config``, or ConfigError in one line."""
+    check_files(paths)
+    args = []
+    for path in paths or ():
+        args += ['--config-file', path]
+    try:
+        config(args, project='nova', default_config_files=[],
+               default_config_dirs=[])
+    except (cfg.Error, OSError) as exc:
+        raise ConfigError(plain_error(exc)) from None
+    return config
+
+
 def register_opts(conf):
     """Register this plugin's options on ``conf``."""
     conf.register_group(aerospike_group)
@@ -200,8 +257,7 @@ def read_settings(config=None):
     try:
         values = {opt.dest: group[opt.dest] for opt in aerospike_opts}
     except (cfg.Error, ValueError) as exc:
-        raise ConfigError('[%s] has an invalid option value: %s'
-                          % (GROUP, exc)) from exc
+        raise invalid_value(exc) from None
     key = (values['ephemeral_backend_key'] or '').strip()
     if not key:
         raise ConfigError('[%s] ephemeral_backend_key must not be empty'
@@ -221,15 +277,7 @@ def _files(paths):
     # nova's option, read as nova reads it: one JSON object per line.
     config.register_opts([cfg.MultiStrOpt('alias', default=[])],
                          group='pci')
-    args = []
-    for path in paths or ():
-        args += ['--config-file', path]
-    try:
-        config(args, project='nova', default_config_files=[],
-               default_config_dirs=[])
-    except cfg.Error as exc:
-        raise ConfigError(str(exc).splitlines()[0]) from None
-    return config
+    return load_files(config, paths)
 
 
 def settings_from_files(paths):
@@ -244,9 +292,11 @@ def settings_from_files(paths):
     return read_settings(_files(paths))
 
 
-def pci_aliases_from_files(paths):
+def pci_aliases_from_files(paths, strict=True):
     """The ``[pci] alias`` entries of the files, as dicts.
 
+    :param strict: refuse an entry that is not a JSON object; else skip
+        it (doctor reports it as a finding).
     :raises ConfigError: naming an entry that is not a JSON object.
     """
     aliases = []
@@ -254,12 +304,16 @@ def pci_aliases_from_files(paths):
         try:
             alias = json.loads(line)
         except ValueError as exc:
-            raise ConfigError('[pci] alias %r is not JSON: %s'
-                              % (line[:60], exc)) from None
-        if not isinstance(alias, dict):
-            raise ConfigError('[pci] alias %r is not a JSON object'
-                              % line[:60])
-        aliases.append(alias)
+            alias = exc
+        if isinstance(alias, dict):
+            aliases.append(alias)
+        elif strict:
+            raise ConfigError(
+                '[pci] alias %s is not a JSON object (%s); write one JSON '
+                'object per alias line, e.g. {"name": "nvme", "vendor_id": '
+                '"144d", "product_id": "a80a", "device_type": "type-PCI"}'
+                % (line[:60], alias if isinstance(alias, ValueError)
+                   else type(alias).__name__))
     return aliases
 
 

@@ -230,30 +230,82 @@ def check_nvme_config(config, settings, data):
         return []
     found = []
     enabled = list(config.filter_scheduler.enabled_filters)
-    if 'PciPassthroughFilter' not in enabled:
+    if PCI_FILTER not in enabled:
         found.append(Finding(
             ERROR, '[filter_scheduler] enabled_filters',
             'PciPassthroughFilter is off but flavors %s accept nvme: nova '
             'would not check the devices it passes through'
             % ', '.join(nvme_flavors),
-            _set('enabled_filters', enabled + ['PciPassthroughFilter'])))
-    defined = set()
-    for line in config.pci.alias:
-        try:
-            defined.add(json.loads(line)['name'])
-        except (ValueError, KeyError, TypeError) as exc:
-            found.append(Finding(ERROR, '[pci] alias',
-                                 'invalid entry %r: %s' % (line[:60], exc),
-                                 'correct [pci] alias in nova.conf'))
-    if not defined & settings.nvme_pci_aliases:
+            _set('enabled_filters', _with_pci_filter(enabled))))
+    defined = {alias.get('name') for alias in _aliases(config)[0]}
+    if not defined & settings.nvme_pci_aliases and not _aliases(config)[1]:
         found.append(Finding(
             ERROR, '[pci] alias',
             'no alias named %s: the nvme tier can never be met'
             % ' or '.join(sorted(settings.nvme_pci_aliases)),
-            'in nova.conf (scheduler, API and computes), [pci] alias = '
-            '{"name": "nvme", "vendor_id": "<vendor>", "product_id": '
-            '"<product>", "device_type": "type-PCI"}'))
+            _alias_fix(config, sorted(settings.nvme_pci_aliases)[0])))
     return found
+
+
+PCI_FILTER = 'PciPassthroughFilter'
+
+
+def _with_pci_filter(enabled):
+    """enabled_filters with PciPassthroughFilter before the plugin's."""
+    if FILTER in enabled:
+        at = enabled.index(FILTER)
+        return enabled[:at] + [PCI_FILTER] + enabled[at:]
+    return enabled + [PCI_FILTER]
+
+
+def _aliases(config):
+    """([pci] alias entries that are JSON objects, the lines that are not)."""
+    good, bad = [], []
+    for line in config.pci.alias:
+        try:
+            alias = json.loads(line)
+        except ValueError:
+            alias = None
+        if isinstance(alias, dict) and isinstance(alias.get('name'), str):
+            good.append(alias)
+        else:
+            bad.append(line)
+    return good, bad
+
+
+def _alias_fix(config, name):
+    """The [pci] alias line for the NVMe drives [pci] device_spec names."""
+    for line in config.pci.device_spec:
+        try:
+            spec = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(spec, dict) and {'vendor_id', 'product_id'} <= set(
+                spec):
+            return ('in nova.conf of nova-api, nova-scheduler and the '
+                    'computes, [pci] alias = %s; then restart them'
+                    % json.dumps({'name': name,
+                                  'vendor_id': spec['vendor_id'],
+                                  'product_id': spec['product_id'],
+                                  'device_type': 'type-PCI'}))
+    return ('in nova.conf of nova-api, nova-scheduler and the computes, add '
+            'a [pci] alias line: a JSON object named %s with the vendor_id '
+            'and product_id of the NVMe drives (lspci -nn on a compute '
+            'shows them), "device_type": "type-PCI"; then restart them'
+            % name)
+
+
+def check_pci_aliases(config, settings):
+    """[pci] alias lines nova cannot read: every PCI request then fails."""
+    fix = _alias_fix(config, sorted(settings.nvme_pci_aliases)[0]).replace(
+        'add a [pci] alias line', 'replace it with a [pci] alias line', 1
+    ).replace(', [pci] alias =', ', replace it with [pci] alias =', 1)
+    return [Finding(
+        ERROR, '[pci] alias',
+        'entry %s is not a JSON object with a "name": nova-api refuses '
+        'every flavor that requests PCI devices and the scheduler places '
+        'none' % line[:60], fix)
+        for line in _aliases(config)[1]]
 
 
 def _aggregates_of(data):
@@ -328,9 +380,11 @@ def _check_hosts(data, settings):
                 'in aggregates that disagree on %s (%s): rejected for '
                 'Aerospike' % (key, ', '.join('%s=%s' % p
                                               for p in facts.conflict)),
-                'run "aerospike-filters probe" on %s, then keep it only in '
-                'the right one: openstack aggregate remove host <aggregate> '
-                '%s' % (name, name)))
+                'on %s: aerospike-filters probe > report.json && '
+                'aerospike-filters sync --report report.json (sync moves it '
+                'into the aggregate of its real backend and names the '
+                'aggregates it must leave that sync does not manage)'
+                % name))
         elif facts.value is None and name not in settings.host_backends:
             found.append(Finding(
                 WARNING, "host '%s'" % name,
@@ -339,8 +393,8 @@ def _check_hosts(data, settings):
                 'request NVMe devices it has free',
                 'on %s: aerospike-filters probe > report.json && '
                 'aerospike-filters sync --report report.json '
-                '(or: openstack aggregate add host %s<backend> %s)'
-                % (name, sync_plan.PREFIX, name)))
+                '(or, if its backend is lvm: openstack aggregate add host '
+                '%slvm %s)' % (name, sync_plan.PREFIX, name)))
     return found
 
 
@@ -464,9 +518,11 @@ def _why_no_host(parsed, hosts):
 def _make_room(name, specs, parsed, settings, hosts, hosts_for):
     """What gives a valid flavor a host."""
     if hosts.ineligible:
-        return ('enable the nova-compute service of %s (openstack compute '
-                'service set --enable <host> nova-compute) or start it'
-                % ', '.join(host for host, _ in hosts.ineligible))
+        return ('enable the nova-compute service of %s or start it: %s'
+                % (', '.join(host for host, _ in hosts.ineligible),
+                   ' && '.join('openstack compute service set --enable %s '
+                               'nova-compute' % shlex.quote(host)
+                               for host, _ in hosts.ineligible)))
     if parsed.tiers == {storage.NVME}:
         wider = [storage_request.Change(storage_request.STORAGE_SPEC,
                                         storage.LOCAL)]
@@ -481,9 +537,9 @@ def _make_room(name, specs, parsed, settings, hosts, hosts_for):
 
 
 def _publish_advice(settings):
-    return ('publish suitable hosts: run aerospike-filters sync on an lvm '
-            'or raw compute, or: openstack aggregate add host %slvm <host>'
-            % sync_plan.PREFIX)
+    return ('publish suitable hosts: on each lvm or raw compute, '
+            'aerospike-filters probe > report.json && aerospike-filters sync '
+            '--report report.json --traits')
 
 
 def check_traits(data, settings, aliases, max_candidates, tool_args=''):

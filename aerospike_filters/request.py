@@ -99,6 +99,11 @@ def parse_tiers(value):
     words = [word.strip().lower() for word in value.split(',')]
     if set(words) == {storage.LOCAL}:
         return frozenset(storage.TIERS)
+    if storage.LOCAL in words:
+        raise InvalidStorageValue(
+            "%s=%r is invalid: '%s' stands alone (it already means lvm and "
+            "raw, plus nvme when NVMe devices are requested); use %s"
+            % (STORAGE_SPEC, value, storage.LOCAL, VALUE_HELP))
     unknown = [w for w in words if w not in storage.TIERS]
     if unknown:
         shown = ', '.join(repr(w) for w in unknown)

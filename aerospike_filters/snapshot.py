@@ -127,9 +127,11 @@ def _is_count(value):
 def _check_host(where, host):
     """Check one entry of ``hosts``; return its name."""
     _expect(isinstance(host, dict), '%s must be an object', where)
-    name = host.get('host')
+    _expect('host' in host, "%s needs a 'host' name", where)
+    name = host['host']
     _expect(isinstance(name, str) and name.strip(),
-            "%s needs a 'host' name", where)
+            "%s.host must be a non-empty string (the nova-compute host "
+            "name), not %s", where, json.dumps(name))
     _expect(_is_count(host.get('free_ram_mb', 0)),
             '%s.free_ram_mb must be an integer', where)
     for key in ('disabled', 'down'):

@@ -18,8 +18,8 @@ version_info = version.VersionInfo('aerospike-filters')
 
 
 def version_string():
-    """The version, or 'unknown' when the package metadata is missing."""
+    """The full version (pbr's release string), or 'unknown'."""
     try:
-        return version_info.version_string()
+        return version_info.release_string()
     except Exception:
         return 'unknown'

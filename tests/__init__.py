@@ -44,3 +44,13 @@ def quiet_nova_logging():
         if (isinstance(handler, logging.StreamHandler) and
                 handler.stream is sys.stdout):
             handler.setLevel(logging.WARNING)
+
+
+def executable(test, name):
+    """The path of a command on PATH or beside this Python; else skip."""
+    import shutil
+    path = shutil.which(name) or os.path.join(
+        os.path.dirname(sys.executable), name)
+    if not os.path.exists(path):
+        test.skipTest('%s is not installed' % name)
+    return path

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import os
 import shlex
+import shutil
 
 from cliff import lister
 
@@ -24,6 +25,8 @@ from aerospike_filters import conf
 from aerospike_filters import diagnosis
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
+#: The table's width when the terminal's is unknown (output to a pipe).
+NARROW = 120
 
 
 @contextlib.contextmanager
@@ -46,26 +49,43 @@ class Doctor(cli.CommandBase, lister.Lister):
     warning is found.
     """
 
+    report_columns = COLUMNS
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         cli.add_source_arguments(parser)
         parser.add_argument('--no-cloud', action='store_true',
                             help='check only nova.conf and the validators')
+        parser.add_argument('--long', action='store_true',
+                            help='do not wrap the table to the terminal '
+                                 'width (%d columns when unknown)'
+                                 % NARROW)
         return parser
 
     def take_action(self, parsed_args):
         findings = self.examine(parsed_args)
-        if not findings:
-            self.app.stderr.write('No problems found.\n')
         self.needs_attention = diagnosis.needs_attention(findings)
         return COLUMNS, findings
 
+    def produce_output(self, parsed_args, column_names, data):
+        if parsed_args.formatter == 'table':
+            if not data:
+                if self.source:
+                    self.app.stdout.write('Source: %s\n' % self.source)
+                self.app.stdout.write('No problems found.\n')
+                return 0
+            if not parsed_args.long and not parsed_args.max_width:
+                parsed_args.max_width = (
+                    shutil.get_terminal_size((NARROW, 24)).columns)
+        return super().produce_output(parsed_args, column_names, data)
+
     def examine(self, args):
         """Every finding, most severe first."""
+        replay = cli.replay_with_nova_conf(args.config_file)
         data = None
         if not args.no_cloud:
             data = cli.load_snapshot(self, args)[0]
-        replay = cli.replay_with_nova_conf(args.config_file, data or {})
+            cli.use_snapshot_aliases(replay, data)
         from aerospike_filters.scheduler import nova_config
         scheduler_conf = None
         if args.config_file:
@@ -75,6 +95,9 @@ class Doctor(cli.CommandBase, lister.Lister):
                 raise cli.CommandError(str(exc)) from None
             findings, settings = diagnosis.check_scheduler_conf(
                 scheduler_conf)
+            if settings is not None:
+                findings += diagnosis.check_pci_aliases(scheduler_conf,
+                                                        settings)
         else:
             settings = conf.read_settings()
             findings = [diagnosis.no_config_checked()]
@@ -117,8 +140,9 @@ class Doctor(cli.CommandBase, lister.Lister):
     @staticmethod
     def _aliases(args, data):
         """The [pci] alias entries: the snapshot's, else nova.conf's."""
+        # A line that is no JSON object is a finding of its own.
         return data.get('pci_aliases') or cli.pci_aliases_from_files(
-            args.config_file)
+            args.config_file, strict=False)
 
     def _tool_args(self, args):
         """The arguments naming the cloud and nova.conf doctor checked.

@@ -41,6 +41,8 @@ class Explain(cli.CommandBase, lister.Lister):
     what-if; checked as nova-api checks them), or aerospike:storage=local.
     """
 
+    report_columns = COLUMNS
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         cli.add_source_arguments(parser)
@@ -55,39 +57,72 @@ class Explain(cli.CommandBase, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        data, conn = cli.load_snapshot(self, parsed_args)
-        replay = cli.replay_with_nova_conf(parsed_args.config_file, data)
         overrides = parsed_args.extra_specs or {}
-        flavor, specs = self._flavor(conn, parsed_args.flavor)
+        replay = cli.replay_with_nova_conf(parsed_args.config_file)
         try:
             replay.validate_extra_specs(overrides)
+        except replay.RequestError as exc:
+            raise cli.CommandError(str(exc)) from None
+        data, conn = cli.load_snapshot(self, parsed_args)
+        cli.use_snapshot_aliases(replay, data)
+        flavor, specs = self._flavor(conn, data, parsed_args.flavor)
+        aliases = conf.read_settings().nvme_pci_aliases
+        try:
             specs.update(overrides)
             if flavor is None and not specs:
                 specs = dict(DEFAULT_EXTRA_SPECS)
+            if overrides:
+                _refuse_invalid_what_if(flavor, specs, aliases)
             spec_obj = replay.request_spec(specs,
                                            flavor_name=flavor or 'what-if')
         except replay.RequestError as exc:
             raise cli.CommandError(str(exc)) from None
         self.app.stderr.write(describe_request(
-            flavor or 'what-if', specs,
-            conf.read_settings().nvme_pci_aliases) + '\n')
+            flavor or 'what-if', specs, aliases) + '\n')
         rows = replay.explain(replay.host_states(data), spec_obj)
         return COLUMNS, [
-            (row.rank or '', row.host, row.verdict, row.tier or '',
-             '' if row.weight is None else round(row.weight, 4), row.state,
+            (row.rank, row.host, row.verdict, row.tier,
+             None if row.weight is None else round(row.weight, 4), row.state,
              row.reason)
             for row in rows]
 
     @staticmethod
-    def _flavor(conn, name_or_id):
-        """(name, extra specs) of a live flavor, or (None, {})."""
+    def _flavor(conn, data, name_or_id):
+        """(name, extra specs) of the cloud's flavor, or (None, {}).
+
+        From the live cloud, or from the snapshot's ``flavors``.
+        """
         if not name_or_id:
             return None, {}
+        if conn is None:
+            for flavor in data.get('flavors', []):
+                if flavor['name'] == name_or_id:
+                    return flavor['name'], dict(flavor.get('extra_specs', {}))
+            raise cli.CommandError(
+                '--flavor %s: the snapshot has no such flavor (it has: %s); '
+                'name one of them, or read a live cloud with --os-cloud'
+                % (name_or_id, ', '.join(sorted(
+                    f['name'] for f in data.get('flavors', []))) or 'none'))
         with cli.cloud_errors('Reading flavor %s' % name_or_id):
             try:
                 return live.flavor_extra_specs(conn, name_or_id)
             except LookupError as exc:
                 raise cli.CommandError(str(exc)) from None
+
+
+def _refuse_invalid_what_if(flavor, specs, aliases):
+    """A what-if whose extra specs nova would refuse: the fix is in them."""
+    request = storage_request.parse_request(specs, aliases)
+    if not request.error:
+        return
+    sets = ['--extra-spec %s=%s' % change for change in request.fix
+            if change.value is not None]
+    drops = ['%s=...' % change.key for change in request.fix
+             if change.value is None]
+    fix = ' '.join(sets) + (' ' if sets and drops else '') + (
+        'without --extra-spec %s' % ', '.join(drops) if drops else '')
+    raise cli.CommandError('--extra-spec (a what-if%s): %s; try %s' % (
+        ' on flavor %s' % flavor if flavor else '', request.error, fix))
 
 
 def describe_request(flavor, specs, nvme_aliases):

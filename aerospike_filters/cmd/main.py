@@ -10,25 +10,45 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The ``aerospike-filters`` command, built on cliff.
+"""The ``aerospike-filters`` command, built on osc-lib's shell.
 
-Subcommands are registered under the ``aerospike_filters.cli`` entry point
-namespace, so ``-f table|json|yaml|csv|value``, ``-c COLUMN`` and ``--help``
-behave as in every OpenStack client; exit statuses are those of
-:mod:`aerospike_filters.cli`.
+The same shell as ``openstack``: its global options (``--os-cloud``,
+``--os-region-name``, ``--insecure``, ``--os-cacert``, the ``--os-auth-*``
+options of every auth plugin, ...) go before the command, clouds.yaml,
+``OS_CLOUD`` and an openrc's ``OS_*`` variables are read by the same code,
+and the commands (``aerospike_filters.cli`` entry points) are the ones
+``openstack aerospike`` runs. ``-f table|json|yaml|csv|value``, ``-c
+COLUMN`` and ``--help`` behave as in every OpenStack client; exit statuses
+are those of :mod:`aerospike_filters.cli`.
 """
 
 import logging
 import sys
 import warnings
 
-from cliff import app
 from cliff import commandmanager
+from cliff import help as cliff_help
+from openstack import exceptions as sdk_exceptions
+from osc_lib.api import auth
+from osc_lib import shell
 
+from aerospike_filters import cli
 from aerospike_filters import version
 
 
-class AerospikeFiltersApp(app.App):
+class Help(cli.CommandBase, cliff_help.HelpCommand):
+    """Print the help of the tool or of one command."""
+
+    def take_action(self, parsed_args):
+        try:
+            return super().take_action(parsed_args)
+        except ValueError:
+            raise cli.CommandError(
+                'help %s: no such command; aerospike-filters --help lists '
+                'them' % ' '.join(parsed_args.cmd)) from None
+
+
+class AerospikeFiltersApp(shell.OpenStackShell):
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -38,18 +58,67 @@ class AerospikeFiltersApp(app.App):
             command_manager=commandmanager.CommandManager(
                 'aerospike_filters.cli'),
             deferred_help=True, **kwargs)
+        self.command_manager.add_command('help', Help)
+        #: Set when the cloud OS_CLOUD or --os-cloud names is unusable;
+        #: the commands that need a cloud report it (probe does not).
+        self.cloud_error = None
+
+    def build_option_parser(self, description, version, argparse_kwargs=None):
+        parser = super().build_option_parser(description, version,
+                                             argparse_kwargs)
+        # The --os-auth-* options, as openstack has them.
+        return auth.build_auth_plugins_option_parser(parser)
+
+    def _final_defaults(self):
+        super()._final_defaults()
+        # As openstack: password authentication unless a token is given.
+        self._auth_type = ('admin_token' if getattr(self.options, 'endpoint',
+                                                    None) and
+                           getattr(self.options, 'token', None)
+                           else 'password')
 
     def configure_logging(self):
-        """Warnings and errors only, unless -v or --debug asks for more.
-
-        Nova's libraries log at INFO while they load; the commands' own
-        output is on stdout.
-        """
-        super().configure_logging()
+        try:
+            super().configure_logging()
+        except OSError as exc:
+            self.stderr.write('--log-file %s: cannot write: %s; name a file '
+                              'in a directory that exists\n'
+                              % (self.options.log_file,
+                                 exc.strerror or exc))
+            raise SystemExit(cli.USER_ERROR)
         if self.options.verbose_level <= 1 and not self.options.debug:
-            for handler in logging.getLogger('').handlers:
-                if handler.level < logging.WARNING:
-                    handler.setLevel(logging.WARNING)
+            # keystoneauth warns before the failure our one line names.
+            logging.getLogger('keystoneauth').setLevel(logging.ERROR)
+
+    def run(self, argv):
+        try:
+            return super().run(argv)
+        except SystemExit as exc:  # a one-line usage error, already said
+            return exc.code
+
+    def initialize_app(self, argv):
+        try:
+            super().initialize_app(argv)
+        except sdk_exceptions.ConfigException as exc:
+            # Commands that need no cloud (probe, help) still run.
+            self.cloud_error = exc
+            wanted, self.options.cloud = self.options.cloud, None
+            super().initialize_app(argv)
+            self.options.cloud = wanted
+
+    def prepare_to_run_command(self, cmd):
+        if self.cloud_error is not None:
+            if getattr(cmd, 'auth_required', False):
+                raise self.cloud_error
+            return
+        super().prepare_to_run_command(cmd)
+
+    def interact(self):
+        """No interactive shell: without a command, say so, status 2."""
+        names = sorted({name.split()[0] for name, _ in self.command_manager})
+        self.stderr.write('%s: name a command (%s); %s --help describes '
+                          'them\n' % (self.NAME, ', '.join(names), self.NAME))
+        raise SystemExit(cli.USER_ERROR)
 
 
 def main(argv=None):
@@ -57,6 +126,7 @@ def main(argv=None):
     # that is noise to an operator running a command.
     warnings.simplefilter('ignore', DeprecationWarning)
     warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
+    warnings.filterwarnings('ignore', module='openstack')
     return AerospikeFiltersApp().run(
         sys.argv[1:] if argv is None else argv)
 

@@ -41,6 +41,8 @@ class PublishTraits(cli.CommandBase, lister.Lister):
     changed (each is named on standard error; the others are done).
     """
 
+    report_columns = COLUMNS
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         cli.add_cloud_argument(parser)
@@ -63,17 +65,23 @@ class PublishTraits(cli.CommandBase, lister.Lister):
     def take_action(self, args):
         settings = cli.settings_from_files(args.config_file)
         aliases = cli.pci_aliases_from_files(args.config_file)
+        # Input errors before credentials: the snapshot is read first.
+        data = (cli.load_snapshot_file(args.snapshot) if args.snapshot
+                else None)
+        if data is not None:
+            select_hosts(data, args.hosts)
         conn = cli.connect(self, args.os_cloud)
         retry = cloud.Retrying(attempts=args.retries)
         placement = live.Providers(conn, retry=retry)
         providers = publishing.ProviderTraits(conn, retry=retry)
         with cli.cloud_errors('Reading the cloud'):
-            data = (cli.load_snapshot_file(args.snapshot) if args.snapshot
-                    else live.snapshot(conn, placement))
+            if data is None:
+                data = live.snapshot(conn, placement)
             # One list and one query per managed trait (shared with the
             # snapshot's): providers already right cost no more requests.
             nodes = placement.compute_nodes()
             managed = placement.managed_traits()
+        self.source = data.get('description') or 'a live cloud'
         hosts = select_hosts(data, args.hosts)
         wanted = publishing.wanted_traits(
             data, settings, aliases or data.get('pci_aliases', []))

@@ -41,15 +41,7 @@ def scheduler_conf(paths):
         if name in SCHEDULER_GROUPS:
             config.register_opts(opts, group=name)
     config.register_opts(conf.aerospike_opts, group=conf.GROUP)
-    args = []
-    for path in paths:
-        args += ['--config-file', path]
-    try:
-        config(args, project='nova', default_config_files=[],
-               default_config_dirs=[])
-    except cfg.Error as exc:
-        raise conf.ConfigError(str(exc).splitlines()[0]) from None
-    return config
+    return conf.load_files(config, paths)
 
 
 def load_config(paths=()):
@@ -73,7 +65,6 @@ def load_config(paths=()):
                                   conf.GROUP)
             CONF.set_override('alias', loaded.pci.alias, 'pci')
         except (cfg.Error, ValueError) as exc:
-            raise conf.ConfigError('[%s] %s' % (
-                conf.GROUP, str(exc).splitlines()[0])) from None
+            raise conf.invalid_value(exc) from None
         pci_request.get_alias_from_config.cache_clear()
     conf.read_settings()

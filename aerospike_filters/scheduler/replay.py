@@ -122,7 +122,12 @@ def validate_extra_specs(extra_specs):
     from nova import exception
     for name, value in sorted(extra_specs.items()):
         try:
+            if name == storage_request.PCI_ALIAS_SPEC:
+                # nova's own message is its regular expression.
+                storage_request.alias_requests(value)
             validators.validate(name, value)
+        except storage_request.InvalidAliasRequest as exc:
+            raise RequestError(str(exc)) from None
         except exception.ValidationError as exc:
             raise RequestError('%s=%s: %s' % (name, value, exc)) from None
 

@@ -77,6 +77,29 @@ alias = %s
 OSC_NAMESPACES = ('openstack.compute.v2', 'openstack.common')
 
 
+class InProcessCloudApp(main.AerospikeFiltersApp):
+    """The console script's app, logged in to the in-process cloud.
+
+    As if an openrc's OS_* variables named it (OS_AUTH_URL): osc-lib's
+    shell runs as for any cloud, but authenticating hands over ``conn``.
+    """
+
+    def __init__(self, conn, **kwargs):
+        super().__init__(**kwargs)
+        self.conn = conn
+
+    def initialize_app(self, argv):
+        super().initialize_app(argv)
+        self.options.auth_url = 'http://in-process/identity'
+
+    def prepare_to_run_command(self, cmd):
+        if getattr(cmd, 'auth_required', False):
+            if self.options.cloud:
+                raise ValueError('no cloud %r here' % self.options.cloud)
+            self.client_manager = types.SimpleNamespace(
+                sdk_connection=self.conn)
+
+
 def api_paste_config():
     """nova's api-paste.ini as pip installs it: <prefix>/etc/nova/."""
     for prefix in (sys.prefix, sys.base_prefix):
@@ -115,14 +138,15 @@ def sdk_connection(api_fixture, placement_fixture, roles=('admin',),
 def run_command(conn, *argv):
     """(exit status, stdout, stderr) of one aerospike-filters command.
 
-    It runs in this process as the console script runs it, with the
-    openstacksdk connection ``conn`` (None: none) handed over the way
-    OpenStackClient hands over its own (``client_manager.sdk_connection``).
+    It runs in this process as the console script runs it; with ``conn``
+    (an openstacksdk connection), the shell authenticates to that cloud
+    (it stands in for the one osc-lib's client manager builds from
+    clouds.yaml, as in OpenStackClient).
     """
     out, err = io.StringIO(), io.StringIO()
-    app = main.AerospikeFiltersApp(stdout=out, stderr=err)
-    if conn is not None:
-        app.client_manager = types.SimpleNamespace(sdk_connection=conn)
+    app = (InProcessCloudApp(conn, stdout=out, stderr=err)
+           if conn is not None else
+           main.AerospikeFiltersApp(stdout=out, stderr=err))
     status = app.run(list(argv))
     return status, out.getvalue(), err.getvalue()
 
@@ -288,10 +312,8 @@ class CloudTestCase(test.TestCase,
     def run_cli(self, *argv, connection=True, http=None):
         """(exit status, stdout, stderr) of one aerospike-filters command.
 
-        It runs in this process as the console script runs it, with the
-        openstacksdk connection handed over the way OpenStackClient hands
-        over its own (``client_manager.sdk_connection``); its requests go
-        through ``http`` (an :class:`Http`) when given.
+        See :func:`run_command`; the connection's requests go through
+        ``http`` (an :class:`Http`) when given.
         """
         return run_command(self.sdk(http=http and http.session)
                            if connection else None, *argv)

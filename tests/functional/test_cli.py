@@ -21,11 +21,10 @@ nova-api and placement through wsgi-intercept.
 import io
 import json
 import os
-import types
+
 
 import fixtures
 
-from aerospike_filters.cmd import main
 from tests.functional import base
 
 
@@ -257,8 +256,7 @@ class TestConnectionErrors(CliTestCase):
         conn = self.sdk()
         conn.compute.endpoint_override = 'http://127.0.0.1:9/v2.1'
         out, err = io.StringIO(), io.StringIO()
-        app = main.AerospikeFiltersApp(stdout=out, stderr=err)
-        app.client_manager = types.SimpleNamespace(sdk_connection=conn)
+        app = base.InProcessCloudApp(conn, stdout=out, stderr=err)
         self.assertEqual(2, app.run(['snapshot']))
         self.assertIn('cannot reach the cloud', err.getvalue())
 

@@ -105,7 +105,7 @@ class TestExplain(base.BaseTestCase):
         # A lone passing host still shows what the weigher adds.
         self.assertEqual(20.0, rows['up']['Weight'])
         for host, state in (('off', 'disabled'), ('gone', 'down')):
-            self.assertEqual(('', 'INELIGIBLE', state),
+            self.assertEqual((None, 'INELIGIBLE', state),
                              (rows[host]['Rank'], rows[host]['Verdict'],
                               rows[host]['Service']))
             self.assertIn('service is %s' % state, rows[host]['Reason'])
@@ -210,7 +210,7 @@ class TestExplain(base.BaseTestCase):
             "'ssd'")
         self.assertUserError(
             run('explain', '--extra-spec', 'pci_passthrough:alias=nvme:abc'),
-            'pci_passthrough:alias=nvme:abc')
+            "pci_passthrough:alias='nvme:abc'")
 
     def test_undefined_pci_alias_names_the_option_and_the_fix(self):
         path = self.write('cloud.json', json.dumps({'hosts': [{'host': 'a'}]}))

@@ -30,6 +30,7 @@ import fixtures
 from oslotest import base
 
 from aerospike_filters.scheduler import nova_config
+import tests
 from tests import TOP
 
 PLUGIN = os.path.join(TOP, 'devstack', 'plugin.sh')
@@ -294,10 +295,7 @@ class TestDevstackPlugin(base.BaseTestCase):
 class TestShellQuality(base.BaseTestCase):
 
     def test_shellcheck_clean(self):
-        shellcheck = shutil.which('shellcheck') or os.path.join(
-            os.path.dirname(sys.executable), 'shellcheck')
-        if not os.path.exists(shellcheck):
-            self.skipTest('shellcheck is not installed')
+        shellcheck = tests.executable(self, 'shellcheck')
         result = subprocess.run(
             [shellcheck, '-s', 'bash', PLUGIN, SETTINGS],
             capture_output=True, text=True, timeout=60)
