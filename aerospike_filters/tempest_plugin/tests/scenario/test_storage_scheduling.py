@@ -171,8 +171,8 @@ class AerospikeStorageTest(base.BaseV2ComputeAdminTest):
                    OS_IDENTITY_API_VERSION='3')
         env.pop('OS_CLOUD', None)
         result = subprocess.run(
-            [CONF.aerospike_filters.doctor_command, 'doctor', '--os-cloud',
-             'envvars', '-f', 'json'], capture_output=True, text=True,
+            [CONF.aerospike_filters.doctor_command, 'doctor', '-f', 'json'],
+            capture_output=True, text=True,
             env=env, timeout=300)
         self.assertEqual(0, result.returncode, result.stderr)
         findings = json.loads(result.stdout or '[]')
