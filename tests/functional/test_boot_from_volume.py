@@ -13,6 +13,8 @@
 """Boot from a Cinder volume (nova's CinderFixture): a tagged guest needs a
 local disk for its data, an ephemeral disk or NVMe devices."""
 
+import json
+
 from nova.tests import fixtures as nova_fixtures
 
 from tests.functional import base
@@ -74,3 +76,28 @@ class TestBootFromVolume(base.CloudTestCase):
         # zero_disk_flavor policy); the admin API is used here.
         server = self.boot(flavor)
         self.assertEqual('lvm-1', self.host_of(server))
+
+    def test_doctor_names_a_volume_only_flavor_and_its_fix_works(self):
+        conf = self.nova_conf()
+        self.assertEqual(0, self.run_cli('trait', 'publish',
+                                         '--config-file', conf)[0])
+        self.make_flavor('aerospike.volume-only', 'local')
+        status, out, err = self.run_cli('doctor', '--config-file', conf,
+                                        '-f', 'json')
+        self.assertEqual(1, status, err)
+        found = [f for f in json.loads(out)
+                 if f['Object'] == "flavor 'aerospike.volume-only'" and
+                 'from a volume' in f['Finding']]
+        self.assertEqual(['warning'], [f['Severity'] for f in found], out)
+        fix = found[0]['Fix'].split(': ', 1)[1]
+        self.run_printed(fix)
+        flavor = self.admin_api.get_flavors()
+        new = [f for f in flavor if f['name'] ==
+               'aerospike.volume-only.ephemeral']
+        self.assertEqual(1, len(new))
+        server = self.boot_from_volume(new[0]['id'])
+        self.assertEqual('lvm-1', self.host_of(server))
+        status, out, err = self.run_cli('doctor', '--config-file', conf,
+                                        '-f', 'json')
+        self.assertNotIn("flavor 'aerospike.volume-only.ephemeral'", out)
+        self.assertEqual(1, out.count('from a volume'), out)
