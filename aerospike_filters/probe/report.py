@@ -63,8 +63,7 @@ def has_nocow(path):
 def probe(root='/', nova_conf='/etc/nova/nova.conf',
           nova_conf_dir='/etc/nova/nova.conf.d', host=None,
           nocow=has_nocow):
-    """The report dict: host, ephemeral_backend, nvme_devices, reasons,
-    advice.
+    """The report: host, ephemeral_backend, nvme_devices, reasons, advice.
 
     :raises ProbeError: naming the file and what is wrong with it.
     """
