@@ -634,3 +634,41 @@ def _check_host_traits(data, settings, aliases, tool_args):
             _tool('trait publish --host %s' % shlex.quote(host['host']),
                   tool_args)))
     return found
+
+
+def check_local_disk(data, settings, tool_args=''):
+    """Tagged flavors whose guests can never have a local disk.
+
+    A flavor with no root disk (``disk`` 0: nova lets only admins boot
+    such a flavor from an image), no ephemeral disk and no NVMe devices
+    boots from a volume, which the filter refuses for tagged flavors.
+    Flavors whose sizes the data lacks are not judged.
+    """
+    found = []
+    for flavor in data.get('flavors', []):
+        if flavor.get('disk', 1) or flavor.get('ephemeral', 1):
+            continue
+        parsed = storage_request.parse_request(
+            flavor.get('extra_specs', {}), settings.nvme_pci_aliases)
+        if storage_request.no_local_disk(parsed, True, 0) is None:
+            continue
+        name = flavor['name']
+        found.append(Finding(
+            WARNING, "flavor '%s'" % name,
+            'has no root disk, no ephemeral disk and no NVMe device: '
+            'tenants can only boot it from a volume (nova lets only admins '
+            'boot a zero-disk flavor from an image), and then its guest '
+            'has no local disk, so the filter gives it no host',
+            'create a flavor with an ephemeral disk (an existing one\'s '
+            'cannot change) and boot with it: %s' % _tool(
+                'flavor create %s --storage %s --vcpus %d --ram %d --disk 0 '
+                '--ephemeral %d' % (
+                    shlex.quote(name + '.ephemeral'),
+                    shlex.quote(storage_request.tier_value(parsed.requested)),
+                    flavor.get('vcpus', 1), flavor.get('ram', 1024),
+                    DEFAULT_EPHEMERAL_GB), tool_args)))
+    return found
+
+
+#: The ephemeral disk doctor's fix gives a flavor that lacks a local disk.
+DEFAULT_EPHEMERAL_GB = 10

@@ -269,7 +269,9 @@ def snapshot(conn, providers=None):
                   for agg in conn.compute.aggregates()]
     flavors = [{'name': flavor.name,
                 'extra_specs': {k: str(v) for k, v in
-                                (flavor.extra_specs or {}).items()}}
+                                (flavor.extra_specs or {}).items()},
+                'vcpus': flavor.vcpus, 'ram': flavor.ram,
+                'disk': flavor.disk, 'ephemeral': flavor.ephemeral}
                for flavor in conn.compute.flavors(details=True)]
     return {'description': 'captured from %s' % _endpoint(conn),
             'pci_in_placement': inventory is not None,

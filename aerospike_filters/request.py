@@ -23,6 +23,9 @@
 * Any other ``aerospike:*`` key, an invalid value or a malformed
   ``pci_passthrough:alias`` makes a tagged flavor invalid: no host, and the
   error names the fix.
+* A tagged request that boots from a volume gets a host only when the
+  guest still has a local disk for its data: an ephemeral disk in the
+  flavor or NVMe devices (:func:`no_local_disk`).
 
 Only flavor extra specs (set by admins) are read; tenant-controlled inputs
 such as image properties and scheduler hints never reach this module.
@@ -271,6 +274,30 @@ def fix_command(flavor, changes):
     if unsets:
         commands.append('openstack flavor unset %s %s' % (unsets, name))
     return ' && '.join(commands)
+
+
+#: How a tagged request that would have no local disk gets one.
+LOCAL_DISK_FIX = (
+    'create a flavor with an ephemeral disk (aerospike-filters flavor '
+    'create <name> --storage <tiers> ... --ephemeral <GiB>; an existing '
+    "flavor's ephemeral size cannot change) and boot with it (resize an "
+    'existing server to it), request NVMe devices (%s=nvme:<count>), or '
+    'boot from an image' % PCI_ALIAS_SPEC)
+
+
+def no_local_disk(request, boot_from_volume, ephemeral_gb):
+    """Why a tagged request would give its guest no local disk, else None.
+
+    Booted from a volume, the root disk is network storage; the guest's
+    data can be local only on the flavor's ephemeral disk or on NVMe
+    devices. Untagged and invalid requests are not this rule's business.
+    """
+    if (not boot_from_volume or not request.tagged or request.error or
+            ephemeral_gb or request.nvme_devices):
+        return None
+    return ('boots from a volume with no ephemeral disk and no NVMe device: '
+            'the guest would have no local disk, its data would live on '
+            'network storage')
 
 
 def is_tagged(extra_specs):

@@ -33,7 +33,9 @@
                    "extra_specs": {"aerospike:storage": "local"}}]
     }
 
-``flavors`` (used by ``doctor``) lists flavors with their extra specs;
+``flavors`` (used by ``doctor``) lists flavors with their extra specs
+and, optionally, ``vcpus``, ``ram`` (MiB), ``disk`` and ``ephemeral``
+(GiB);
 ``disabled`` and ``down`` report the nova-compute service's state;
 ``pci_aliases`` entries are ``[pci] alias`` entries of nova.conf;
 ``pci_pools`` are the compute node's free PCI devices, as nova's pools
@@ -49,6 +51,8 @@ import json
 from aerospike_filters import host_facts
 
 SAMPLE = 'sample-snapshot.json'
+#: Optional sizes of a snapshot's flavors.
+FLAVOR_SIZES = ('vcpus', 'ram', 'disk', 'ephemeral')
 
 
 class SnapshotError(ValueError):
@@ -113,6 +117,11 @@ def check(data):
         _is_str_map(f.get('extra_specs', {})) for f in flavors),
         "'flavors' must be a list of objects with a 'name' and string "
         "'extra_specs'")
+    for i, flavor in enumerate(flavors):
+        for key in FLAVOR_SIZES:
+            _expect(_is_count(flavor.get(key, 0)) and flavor.get(key, 0) >= 0,
+                    'flavors[%d].%s must be an integer of zero or more', i,
+                    key)
     aliases = data.get('pci_aliases', [])
     _expect(isinstance(aliases, list) and all(
         isinstance(a, dict) and isinstance(a.get('name'), str)

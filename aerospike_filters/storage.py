@@ -46,13 +46,18 @@ SUITABLE = 'suitable'
 COPY_ON_WRITE = 'copy-on-write'
 TRANSLATION_LAYER = 'translation-layer format'
 NETWORK = 'network-backed'
+UNVERIFIABLE = 'unverifiable'
+
+#: Backends the probe publishes beyond libvirt's own images_type names.
+FLAT_KEEPS_FORMAT = 'flat_keeps_format'
+MISCONFIGURED = 'misconfigured'
 
 Backend = collections.namedtuple('Backend', 'name tier kind description')
 Backend.__doc__ = """A classified ephemeral backend.
 
 ``tier`` is the tier the backend offers, or None when Aerospike must not
 use it; ``kind`` is one of SUITABLE, COPY_ON_WRITE, TRANSLATION_LAYER,
-NETWORK.
+NETWORK, UNVERIFIABLE.
 """
 
 
@@ -68,6 +73,11 @@ BACKENDS = dict([
     _backend('raw_cow', None, COPY_ON_WRITE,
              'raw file on a copy-on-write filesystem (btrfs without '
              'NOCOW)'),
+    _backend(FLAT_KEEPS_FORMAT, None, COPY_ON_WRITE,
+             'flat files in the image\'s own format ([DEFAULT] '
+             'force_raw_images = False): a qcow2 image gives a qcow2 disk'),
+    _backend(MISCONFIGURED, None, UNVERIFIABLE,
+             'a nova.conf that maps to no known disk format'),
     _backend('vmdk', None, TRANSLATION_LAYER, 'VMware vmdk image'),
     _backend('vdi', None, TRANSLATION_LAYER, 'VirtualBox vdi image'),
     _backend('vhd', None, TRANSLATION_LAYER, 'VirtualPC vhd image'),

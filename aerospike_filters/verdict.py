@@ -50,6 +50,7 @@ UNRECOGNISED = 'unrecognised'
 TIER_MISMATCH = 'tier-mismatch'
 NO_NVME = 'nvme-insufficient'
 INVALID_FLAVOR = 'invalid-flavor'
+NO_LOCAL_DISK = 'no-local-disk'
 
 
 def judge_untagged(dedicated, isolate_dedicated_hosts):
@@ -62,6 +63,11 @@ def judge_untagged(dedicated, isolate_dedicated_hosts):
 def invalid_request(error):
     """The verdict for every host when the flavor's value is invalid."""
     return Verdict(False, None, INVALID_FLAVOR, error, 0)
+
+
+def no_local_disk(reason):
+    """The verdict for every host when the guest would have no local disk."""
+    return Verdict(False, None, NO_LOCAL_DISK, reason, 0)
 
 
 def _tier_names(tiers):

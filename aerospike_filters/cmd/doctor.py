@@ -133,6 +133,8 @@ class Doctor(cli.CommandBase, lister.Lister):
         if scheduler_conf is not None:
             findings += diagnosis.check_nvme_config(scheduler_conf, settings,
                                                     data)
+        findings += diagnosis.check_local_disk(data, settings,
+                                               self._tool_args(args))
         return findings + diagnosis.check_traits(
             data, settings, self._aliases(args, data), max_candidates,
             self._tool_args(args))

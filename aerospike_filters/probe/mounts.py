@@ -20,7 +20,9 @@ from aerospike_filters.probe import rootfs
 
 MOUNTINFO = '/proc/self/mountinfo'
 
-Mount = collections.namedtuple('Mount', 'point fstype source')
+Mount = collections.namedtuple('Mount', 'point fstype source options')
+Mount.__doc__ = """One mount; ``options``: a frozenset of its mount and
+superblock options (``noatime``, ``relatime``, ...)."""
 
 #: Filesystem types whose data lives across the network, and the backend
 #: name a raw or qcow2 image on them gets.
@@ -55,10 +57,13 @@ def parse(text):
             separator = fields.index('-')
             point = _unescape(fields[4])
             fstype, source = fields[separator + 1], fields[separator + 2]
+            options = frozenset(fields[5].split(',') + (
+                fields[separator + 3].split(',')
+                if len(fields) > separator + 3 else []))
         except (ValueError, IndexError):
             raise MountError('line %d is not a mountinfo line: %r'
                              % (number, line[:80]))
-        mounts.append(Mount(point, fstype, _unescape(source)))
+        mounts.append(Mount(point, fstype, _unescape(source), options))
     return mounts
 
 

@@ -33,6 +33,10 @@ class NovaConfError(ValueError):
     """nova.conf cannot be read or holds an unusable value."""
 
 
+class BadOption(NovaConfError):
+    """An option nova-compute would refuse; the message names the fix."""
+
+
 class NovaConf:
     """The storage-related settings of one compute's nova.conf."""
 
@@ -51,14 +55,32 @@ class NovaConf:
     def images_type(self):
         return self.get('libvirt', 'images_type', 'default').lower()
 
-    @property
-    def use_cow_images(self):
-        value = self.get('DEFAULT', 'use_cow_images', 'true')
+    def _bool(self, key, default):
+        value = self.get('DEFAULT', key, default)
         try:
             return strutils.bool_from_string(value, strict=True)
         except ValueError:
-            raise NovaConfError('%s: [DEFAULT] use_cow_images = %r is not '
-                                'a boolean' % (self.files[-1], value))
+            raise BadOption('%s: [DEFAULT] %s = %r is not a boolean: set it '
+                            'to True or False' % (self.files[-1], key, value))
+
+    @property
+    def use_cow_images(self):
+        return self._bool('use_cow_images', 'true')
+
+    @property
+    def force_raw_images(self):
+        return self._bool('force_raw_images', 'true')
+
+    @property
+    def preallocate_images(self):
+        """'none' or 'space', compared as nova compares them."""
+        value = self.get('DEFAULT', 'preallocate_images', 'none')
+        slug = strutils.to_slug(value)
+        if slug not in ('none', 'space'):
+            raise BadOption('%s: [DEFAULT] preallocate_images = %r is not '
+                            'none or space: set [DEFAULT] preallocate_images '
+                            '= space' % (self.files[-1], value))
+        return slug
 
     @property
     def instances_path(self):

@@ -28,6 +28,7 @@ from aerospike_filters.probe import mounts
 from aerospike_filters.probe import novaconf
 from aerospike_filters.probe import pci
 from aerospike_filters.probe import rootfs
+from aerospike_filters import storage
 
 #: ``FS_IOC_GETFLAGS`` and ``FS_NOCOW_FL`` from linux/fs.h.
 FS_IOC_GETFLAGS = 0x80086601
@@ -62,7 +63,7 @@ def has_nocow(path):
 def probe(root='/', nova_conf='/etc/nova/nova.conf',
           nova_conf_dir='/etc/nova/nova.conf.d', host=None,
           nocow=has_nocow):
-    """The report dict: host, ephemeral_backend, nvme_devices, reasons.
+    """The report: host, ephemeral_backend, nvme_devices, reasons, advice.
 
     :raises ProbeError: naming the file and what is wrong with it.
     """
@@ -77,9 +78,17 @@ def probe(root='/', nova_conf='/etc/nova/nova.conf',
 
 def _probe(root, nova_conf, nova_conf_dir, host, nocow):
     conf = novaconf.load(root, nova_conf, nova_conf_dir)
-    images_type, why = _images_type(conf)
-    backend, how = (_block_backend(conf, images_type) or
-                    _file_backend(root, conf, images_type, nocow))
+    advice = []
+    try:
+        images_type, why = _images_type(conf)
+        backend, how = (_block_backend(conf, images_type) or
+                        _file_backend(root, conf, images_type, nocow,
+                                      advice))
+        reasons = [why, how]
+    except novaconf.BadOption as exc:
+        # Never raw by default: a host nova.conf cannot be mapped for is
+        # published as unsuitable, with the option and its fix.
+        backend, reasons, advice = storage.MISCONFIGURED, [str(exc)], []
     try:
         specs = pci.parse_specs(conf.device_specs)
     except pci.DeviceSpecError as exc:
@@ -97,33 +106,58 @@ def _probe(root, nova_conf, nova_conf_dir, host, nocow):
                           'vfio': d.driver == 'vfio-pci',
                           'passthrough': d.passthrough}
                          for d in devices],
-        'reasons': [why, how] + [_device_reason(d) for d in devices],
+        'reasons': reasons + [_device_reason(d) for d in devices],
+        'advice': advice,
     }
 
 
 def _images_type(conf):
-    """libvirt's effective images_type, and why."""
+    """libvirt's effective images_type, and why.
+
+    ``raw`` and ``default`` without ``use_cow_images`` are nova's Flat
+    backend, reported as ``flat``.
+    """
     images_type = conf.images_type
     if images_type not in IMAGES_TYPES:
-        raise ProbeError('%s: [libvirt] images_type = %r is not one of %s'
-                         % (conf.files[-1], images_type,
-                            ', '.join(IMAGES_TYPES)))
+        raise novaconf.BadOption(
+            '%s: [libvirt] images_type = %r is not one of %s, so '
+            'nova-compute does not start: set [libvirt] images_type = flat '
+            '(or lvm)' % (conf.files[-1], images_type,
+                          ', '.join(IMAGES_TYPES)))
     if images_type != 'default':
-        return images_type, '[libvirt] images_type = %s' % images_type
-    images_type = 'qcow2' if conf.use_cow_images else 'raw'
+        return ('flat' if images_type == 'raw' else images_type,
+                '[libvirt] images_type = %s' % images_type)
+    images_type = 'qcow2' if conf.use_cow_images else 'flat'
     return images_type, ('[libvirt] images_type is default and [DEFAULT] '
                          'use_cow_images is %s: %s images'
                          % (str(conf.use_cow_images).lower(), images_type))
 
 
 def _block_backend(conf, images_type):
-    """(backend, why) when disks are not files on a filesystem, else None."""
+    """(backend, why) when disks are not files on a filesystem, else None.
+
+    :raises novaconf.BadOption: when nova-compute would refuse the options.
+    """
+    conf.preallocate_images  # checked for every backend, as nova does
     if images_type == 'lvm':
         group = conf.get('libvirt', 'images_volume_group')
+        if not group:
+            raise novaconf.BadOption(
+                '%s: [libvirt] images_type = lvm without [libvirt] '
+                'images_volume_group, so nova cannot create any disk: set '
+                '[libvirt] images_volume_group = <volume group>'
+                % conf.files[-1])
+        # With force_raw_images = False nova accepts raw images only: the
+        # logical volume is raw either way.
         return 'lvm', ('ephemeral disks are LVM logical volumes in volume '
-                       'group %s' % (group or '(unset: nova will fail to '
-                                     'start instances)'))
+                       'group %s' % group)
     if images_type == 'rbd':
+        if not conf.force_raw_images:
+            raise novaconf.BadOption(
+                '%s: [DEFAULT] force_raw_images = False with [libvirt] '
+                'images_type = rbd, which nova-compute refuses to start '
+                'with: set [DEFAULT] force_raw_images = True (rbd stays '
+                'network storage)' % conf.files[-1])
         return 'rbd', ('ephemeral disks are Ceph RBD images in pool %s: '
                        'network storage' % conf.get(
                            'libvirt', 'images_rbd_pool', 'rbd'))
@@ -132,8 +166,11 @@ def _block_backend(conf, images_type):
     return None
 
 
-def _file_backend(root, conf, images_type, nocow):
-    """(backend, why) of raw/flat/qcow2 files, from their filesystem."""
+def _file_backend(root, conf, images_type, nocow, advice):
+    """(backend, why) of flat or qcow2 files, from their filesystem.
+
+    Appends the seed's advice for raw files that could be faster.
+    """
     path = rootfs.resolve(root, conf.instances_path)
     mount = mounts.mount_of(mounts.load(root), path)
     if mount is None:
@@ -147,13 +184,37 @@ def _file_backend(root, conf, images_type, nocow):
         return network, where + ' over the network (%s)' % mount.source
     if images_type == 'qcow2':
         return 'qcow2', where + '; qcow2 images are copy-on-write'
-    if mount.fstype not in mounts.COPY_ON_WRITE_FILESYSTEMS:
-        return 'raw', where + ': raw files on local storage'
-    if nocow(rootfs.on_disk(root, path)):
-        return 'raw', (where + ' with NOCOW set on the directory: raw files '
-                       'without copy-on-write')
-    return 'raw_cow', (where + ' and the directory lacks NOCOW (chattr +C): '
-                       'raw files are copy-on-write')
+    if not conf.force_raw_images:
+        return storage.FLAT_KEEPS_FORMAT, (
+            '[DEFAULT] force_raw_images = False: the flat backend keeps each '
+            "image's format, so a qcow2 image gives a qcow2 disk; set "
+            '[DEFAULT] force_raw_images = True for raw disks')
+    if mount.fstype in mounts.COPY_ON_WRITE_FILESYSTEMS:
+        if not nocow(rootfs.on_disk(root, path)):
+            return 'raw_cow', (
+                where + ' and the directory lacks NOCOW: raw files are '
+                'copy-on-write; run chattr +C %s (new files inherit it)'
+                % path)
+        where += ' with NOCOW set on the directory'
+    advice.extend(_raw_advice(conf, mount))
+    return 'raw', where + ': raw files on local storage'
+
+
+def _raw_advice(conf, mount):
+    """The seed's advice for raw files: preallocated, no access times."""
+    found = []
+    if conf.preallocate_images != 'space':
+        found.append('[DEFAULT] preallocate_images is %s: raw files grow '
+                     'as the guest writes and fragment; set [DEFAULT] '
+                     'preallocate_images = space and restart nova-compute'
+                     % conf.preallocate_images)
+    if 'noatime' not in mount.options:
+        found.append('%s is mounted without noatime (%s): reads update '
+                     'access times; add noatime to its mount options '
+                     '(/etc/fstab) and remount: mount -o remount,noatime %s'
+                     % (mount.point, 'relatime' if 'relatime' in
+                        mount.options else 'atime', mount.point))
+    return found
 
 
 def _device_reason(device):

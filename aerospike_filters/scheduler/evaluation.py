@@ -48,6 +48,19 @@ def extra_specs_of(spec_obj):
     return flavor.extra_specs or {}
 
 
+def boots_from_volume(spec_obj):
+    """RequestSpec.is_bfv, False when unset (older RequestSpecs)."""
+    return bool(spec_obj.obj_attr_is_set('is_bfv') and spec_obj.is_bfv)
+
+
+def ephemeral_gb_of(spec_obj):
+    """The flavor's ephemeral disk in GiB, 0 when unknown."""
+    flavor = spec_obj.flavor if spec_obj.obj_attr_is_set('flavor') else None
+    if flavor is None or not flavor.obj_attr_is_set('ephemeral_gb'):
+        return 0
+    return flavor.ephemeral_gb or 0
+
+
 def flavor_name_of(spec_obj):
     """The flavor's name, for log lines; never raises."""
     try:
@@ -83,6 +96,10 @@ class RequestVerdicts:
         self.request = storage_request.parse_request(
             self.extra_specs, self.settings.nvme_pci_aliases)
         self.flavor_name = flavor_name_of(spec_obj)
+        # Per request, not per host: the rule reads the RequestSpec only.
+        self.no_local_disk = storage_request.no_local_disk(
+            self.request, boots_from_volume(spec_obj),
+            ephemeral_gb_of(spec_obj))
         # The nvme tier is in the request's tiers only when the flavor
         # requests NVMe devices: then count them, with nova's PCI requests.
         self.demand = (nvme.nvme_demand(spec_obj,
@@ -205,6 +222,8 @@ class RequestVerdicts:
                                            settings.isolate_dedicated_hosts)
         if request.error:
             return verdicts.invalid_request(request.error)
+        if self.no_local_disk:
+            return verdicts.no_local_disk(self.no_local_disk)
         return verdicts.judge(request.tiers, facts, nvme_supply,
                               settings.allow_nvme_on_unsuitable_backend,
                               settings.ephemeral_backend_key)

@@ -93,6 +93,13 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
                        'fix': storage_request.fix_command(flavor,
                                                           request.fix)})
             return []
+        if request_verdicts.no_local_disk:
+            LOG.warning('AerospikeStorageFilter: flavor %(flavor)s gets no '
+                        'host: the request %(why)s. Fix: %(fix)s',
+                        {'flavor': request_verdicts.flavor_name,
+                         'why': request_verdicts.no_local_disk,
+                         'fix': storage_request.LOCAL_DISK_FIX})
+            return []
         passed, rejected = request_verdicts.partition(hosts)
         if LOG.isEnabledFor(logging.DEBUG):
             _log_reasons(request_verdicts, hosts)

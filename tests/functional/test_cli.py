@@ -169,7 +169,9 @@ class TestDoctor(CliTestCase):
         conf = self.nova_conf(GOOD_CONF)
         self.assertEqual(0, self.run_cli('trait', 'publish',
                                          '--config-file', conf)[0])
-        for args in (('aerospike.local', '--storage', 'local'),
+        # A root disk: a zero-disk tagged flavor without ephemeral disk
+        # or NVMe devices can only boot from a volume, which doctor flags.
+        for args in (('aerospike.local', '--storage', 'local', '--disk', '1'),
                      ('aerospike.nvme', '--storage', 'nvme',
                       '--nvme-devices', '1')):
             self.assertEqual(0, self.run_cli(

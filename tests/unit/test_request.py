@@ -170,3 +170,26 @@ class TestFixCommand(base.BaseTestCase):
     def test_names_are_quoted_for_the_shell(self):
         self.assertIn("'my flavor'", request.fix_command(
             'my flavor', [request.Change('aerospike:storage', 'local')]))
+
+
+class TestNoLocalDisk(base.BaseTestCase):
+    """Boot from volume: tagged guests need an ephemeral disk or NVMe."""
+
+    def check(self, specs, bfv, ephemeral):
+        return request.no_local_disk(request.parse_request(specs), bfv,
+                                     ephemeral)
+
+    def test_tagged_volume_boot_without_local_disk(self):
+        why = self.check({'aerospike:storage': 'raw'}, True, 0)
+        self.assertIn('no local disk', why)
+
+    def test_a_local_disk_or_no_volume_boot_is_fine(self):
+        tagged = {'aerospike:storage': 'local'}
+        self.assertIsNone(self.check(tagged, True, 20))
+        self.assertIsNone(self.check(tagged, False, 0))
+        self.assertIsNone(self.check(
+            dict(tagged, **{'pci_passthrough:alias': 'nvme:1'}), True, 0))
+
+    def test_untagged_and_invalid_are_left_alone(self):
+        self.assertIsNone(self.check({}, True, 0))
+        self.assertIsNone(self.check({'aerospike:storage': 'ssd'}, True, 0))

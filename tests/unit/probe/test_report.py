@@ -178,7 +178,8 @@ class TestNovaConfD(ProbeTestCase):
         self.host.write('/etc/nova/nova.conf.d/10-storage.conf',
                         '[libvirt]\nimages_type = raw\n')
         self.host.write('/etc/nova/nova.conf.d/20-lvm.conf',
-                        '[libvirt]\nimages_type = lvm\n')
+                        '[libvirt]\nimages_type = lvm\n'
+                        'images_volume_group = vg\n')
         self.host.write('/etc/nova/nova.conf.d/README', 'not read\n[x')
         self.assertEqual('lvm', self.backend('[libvirt]\nimages_type = rbd\n'))
 
@@ -263,13 +264,36 @@ class TestBadInput(ProbeTestCase):
         self.host.nova_conf('images_type = raw\n[libvirt\n')
         self.assertProbeError('nova.conf', 'INI')
 
-    def test_unknown_images_type(self):
-        self.host.nova_conf('[libvirt]\nimages_type = zfs\n')
-        self.assertProbeError("'zfs'", 'images_type')
+    def assertMisconfigured(self, conf, *fragments):
+        """Never raw by default: unsuitable, one line with the fix."""
+        self.host.nova_conf(conf)
+        result = report.probe(root=self.host.root)
+        self.assertEqual('misconfigured', result['ephemeral_backend'])
+        self.assertEqual(1, len(result['reasons']), result['reasons'])
+        for fragment in fragments:
+            self.assertIn(fragment, result['reasons'][0])
 
-    def test_bad_use_cow_images(self):
-        self.host.nova_conf('[DEFAULT]\nuse_cow_images = maybe\n')
-        self.assertProbeError('use_cow_images')
+    def test_unknown_images_type(self):
+        self.assertMisconfigured('[libvirt]\nimages_type = zfs\n', "'zfs'",
+                                 'set [libvirt] images_type = flat')
+
+    def test_bad_booleans(self):
+        self.assertMisconfigured('[DEFAULT]\nuse_cow_images = maybe\n',
+                                 'use_cow_images', 'True or False')
+        self.assertMisconfigured('[DEFAULT]\nforce_raw_images = 2\n'
+                                 '[libvirt]\nimages_type = flat\n',
+                                 'force_raw_images', 'True or False')
+
+    def test_contradictory_options(self):
+        self.assertMisconfigured(
+            '[DEFAULT]\nforce_raw_images = False\n[libvirt]\n'
+            'images_type = rbd\n', 'set [DEFAULT] force_raw_images = True')
+        self.assertMisconfigured('[libvirt]\nimages_type = lvm\n',
+                                 'set [libvirt] images_volume_group')
+        self.assertMisconfigured(
+            '[DEFAULT]\npreallocate_images = full\n[libvirt]\n'
+            'images_type = lvm\nimages_volume_group = vg\n',
+            'set [DEFAULT] preallocate_images = space')
 
     def test_missing_mountinfo(self):
         os.remove(self.host.path('/proc/self/mountinfo'))
@@ -299,12 +323,12 @@ class TestCommand(ProbeTestCase):
 
     def test_json_report(self):
         self.host.nova_conf('[DEFAULT]\nhost = c7\n[libvirt]\n'
-                            'images_type = lvm\n')
+                            'images_type = lvm\nimages_volume_group = vg\n')
         result = self.run_cli()
         self.assertEqual(0, result.returncode, result.stderr)
         data = json.loads(result.stdout)
         self.assertEqual({'host', 'ephemeral_backend', 'nvme_devices',
-                          'reasons'}, set(data))
+                          'reasons', 'advice'}, set(data))
         self.assertEqual(('c7', 'lvm'), (data['host'],
                                          data['ephemeral_backend']))
 

@@ -326,3 +326,64 @@ class TestNeverBreaksTheScheduler(base.NovaTestCase):
                                 conf.read_settings, config)
         self.assertIn('host_backends', str(exc))
         self.assertIn('zfs', str(exc))
+
+
+class TestBootFromVolume(base.NovaTestCase):
+    """A tagged guest booted from a volume needs a local disk for its data."""
+
+    def bfv_spec(self, extra_specs, ephemeral_gb=0, is_bfv=True):
+        spec = self.spec(extra_specs)
+        spec.is_bfv = is_bfv
+        spec.flavor.ephemeral_gb = ephemeral_gb
+        return spec
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(
+            name=storage_filter.__name__, level=logging.INFO))
+        self.mixed = self.hosts(MIXED)
+
+    def test_no_ephemeral_no_nvme_gets_no_host_and_one_line(self):
+        self.assertEqual([], self.passing(self.mixed,
+                                          spec=self.bfv_spec(LOCAL)))
+        lines = self.log.output.splitlines()
+        self.assertEqual(1, len(lines), lines)
+        self.assertIn('flavor test-flavor gets no host', lines[0])
+        self.assertIn('boots from a volume with no ephemeral disk and no '
+                      'NVMe device', lines[0])
+        self.assertIn('--ephemeral <GiB>', lines[0])
+        self.assertIn('pci_passthrough:alias=nvme:<count>', lines[0])
+        self.assertIn('boot from an image', lines[0])
+
+    def test_an_ephemeral_disk_or_nvme_devices_schedule_as_today(self):
+        self.assertEqual(self.passing(self.mixed, LOCAL), self.passing(
+            self.mixed, spec=self.bfv_spec(LOCAL, ephemeral_gb=10)))
+        self.assertEqual(self.passing(self.mixed, LOCAL_NVME), self.passing(
+            self.mixed, spec=self.bfv_spec(LOCAL_NVME)))
+        self.assertEqual(['flat-1', 'lvm-1', 'nvme-1', 'raw-1'],
+                         self.passing(self.mixed,
+                                      spec=self.bfv_spec(LOCAL_NVME)))
+        self.assertNotIn('gets no host', self.log.output)
+
+    def test_image_boot_and_untagged_unaffected(self):
+        self.assertEqual(['flat-1', 'lvm-1', 'raw-1'], self.passing(
+            self.mixed, spec=self.bfv_spec(LOCAL, is_bfv=False)))
+        self.assertEqual(sorted(MIXED), self.passing(
+            self.mixed, spec=self.bfv_spec({})))
+        # A RequestSpec without is_bfv (older nova) boots from an image.
+        self.assertEqual(['flat-1', 'lvm-1', 'raw-1'],
+                         self.passing(self.mixed, LOCAL))
+        self.assertNotIn('boots from a volume', self.log.output)
+
+    def test_an_invalid_flavor_keeps_its_own_error(self):
+        self.assertEqual([], self.passing(self.mixed, spec=self.bfv_spec(
+            {'aerospike:storage': 'ssd'})))
+        self.assertIn('is invalid', self.log.output)
+        self.assertNotIn('boots from a volume', self.log.output)
+
+    def test_the_weigher_gives_no_tier(self):
+        from aerospike_filters.scheduler import evaluation
+        verdicts = evaluation.RequestVerdicts(self.bfv_spec(LOCAL))
+        verdict = verdicts.verdict(self.mixed[0])
+        self.assertFalse(verdict.passes)
+        self.assertEqual('no-local-disk', verdict.category)
