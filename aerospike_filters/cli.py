@@ -28,6 +28,7 @@ from osc_lib import exceptions
 
 from aerospike_filters import cloud
 from aerospike_filters import conf
+from aerospike_filters.scheduler import nova_releases
 from aerospike_filters import snapshot as snapshot_format
 
 #: Exit statuses of every command.
@@ -73,6 +74,8 @@ class CommandBase:
         return parser
 
     def run(self, parsed_args):
+        # Before the command imports nova: nova 31 and 32 would patch late.
+        nova_releases.never_patch()
         self.needs_attention = False
         if (getattr(parsed_args, 'config_file', None) == [] and
                 os.path.exists(DEFAULT_CONFIG_FILE)):

@@ -23,6 +23,8 @@ import os
 import sys
 import warnings
 
+import fixtures
+
 #: The top of the source tree (where setup.cfg is).
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -44,3 +46,21 @@ def quiet_nova_logging():
         if (isinstance(handler, logging.StreamHandler) and
                 handler.stream is sys.stdout):
             handler.setLevel(logging.WARNING)
+
+
+class NovaVersion(fixtures.Fixture):
+    """The plugin sees this nova version, and logs its start-up line anew.
+
+    An unsupported nova cannot be installed next to a supported one: the
+    start-up check is told the version instead.
+    """
+
+    def __init__(self, version):
+        super().__init__()
+        self.version = version
+
+    def _setUp(self):
+        prefix = 'aerospike_filters.scheduler.nova_releases.'
+        self.useFixture(fixtures.MonkeyPatch(prefix + 'nova_version',
+                                             lambda: self.version))
+        self.useFixture(fixtures.MonkeyPatch(prefix + '_LOGGED', set()))
