@@ -28,6 +28,7 @@ from osc_lib import exceptions
 
 from aerospike_filters import cloud
 from aerospike_filters import conf
+from aerospike_filters.scheduler import nova_releases
 from aerospike_filters import snapshot as snapshot_format
 
 #: Exit statuses of every command.
@@ -100,6 +101,8 @@ class CommandBase:
         return super().produce_output(parsed_args, column_names, data)
 
     def run(self, parsed_args):
+        # Before the command imports nova: nova 31 and 32 would patch late.
+        nova_releases.never_patch()
         self.needs_attention = False
         self.source = None
         if (getattr(parsed_args, 'config_file', None) == [] and

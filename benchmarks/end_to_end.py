@@ -43,8 +43,8 @@ BACKENDS = ('lvm', 'raw', 'qcow2', 'rbd', 'nfs')
 def _imports():
     # Patch eventlet as nova-scheduler's service start (and nova's own test
     # packages) do, before anything else of nova's is imported.
-    from nova import monkey_patch
-    monkey_patch.patch()
+    from aerospike_filters.scheduler import nova_releases
+    nova_releases.patch_eventlet()
 
 
 #: Seconds spent inside the plugin's methods during the current request.

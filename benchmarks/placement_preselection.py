@@ -56,8 +56,8 @@ REQUESTS = (
 
 
 def build_case():
-    from nova import monkey_patch
-    monkey_patch.patch()
+    from aerospike_filters.scheduler import nova_releases
+    nova_releases.patch_eventlet()
     from nova import context
     from nova import exception
     from nova import objects

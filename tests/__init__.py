@@ -23,6 +23,8 @@ import os
 import sys
 import warnings
 
+import fixtures
+
 #: The top of the source tree (where setup.cfg is).
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -54,3 +56,21 @@ def executable(test, name):
     if not os.path.exists(path):
         test.skipTest('%s is not installed' % name)
     return path
+
+
+class NovaVersion(fixtures.Fixture):
+    """The plugin sees this nova version, and logs its start-up line anew.
+
+    An unsupported nova cannot be installed next to a supported one: the
+    start-up check is told the version instead.
+    """
+
+    def __init__(self, version):
+        super().__init__()
+        self.version = version
+
+    def _setUp(self):
+        prefix = 'aerospike_filters.scheduler.nova_releases.'
+        self.useFixture(fixtures.MonkeyPatch(prefix + 'nova_version',
+                                             lambda: self.version))
+        self.useFixture(fixtures.MonkeyPatch(prefix + '_LOGGED', set()))

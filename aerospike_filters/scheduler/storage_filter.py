@@ -22,6 +22,7 @@ from oslo_log import log as logging
 from aerospike_filters import conf
 from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters.scheduler import nova_releases
 from aerospike_filters import traits
 from aerospike_filters import version
 
@@ -45,7 +46,10 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
     instead of nova's ``RUN_ON_REBUILD``, which only ``_filter_one`` reads.
 
     The filter never raises: on an unexpected error a tagged request gets
-    no host (fail closed) and an untagged request keeps every host.
+    no host (fail closed) and an untagged request keeps every host, as on
+    a nova the plugin does not support
+    (:mod:`~aerospike_filters.scheduler.nova_releases`), which the
+    scheduler's start-up log names.
     """
 
     def __init__(self):
@@ -54,6 +58,7 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         settings = conf.read_settings()
         LOG.info('AerospikeStorageFilter loaded (aerospike-filters %s): %s',
                  version.version_string(), conf.describe(settings))
+        self._nova_usable = nova_releases.check_at_start(LOG)
 
     def host_passes(self, host_state, spec_obj):
         """Single-host form, for callers that do not use filter_all."""
@@ -78,6 +83,14 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
             return [] if tagged else hosts
 
     def _filter(self, hosts, spec_obj):
+        if not self._nova_usable:
+            if not storage_request.is_tagged(
+                    evaluation.extra_specs_of(spec_obj)):
+                return hosts
+            LOG.error('AerospikeStorageFilter: flavor %s gets no host: '
+                      'this nova is not supported (the scheduler logged why '
+                      'at start)', evaluation.flavor_name_of(spec_obj))
+            return []
         if is_rebuild(spec_obj):
             return hosts
         settings = conf.read_settings()

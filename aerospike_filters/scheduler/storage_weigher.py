@@ -20,6 +20,7 @@ from aerospike_filters import conf
 from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import memo
+from aerospike_filters.scheduler import nova_releases
 from aerospike_filters import verdict as verdicts
 from aerospike_filters import version
 
@@ -52,6 +53,8 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
         # admin-set metadata, so nova's helper (and its log lines about bad
         # values) runs once per distinct set, not once per host per request.
         self._multipliers = memo.BoundedMemo(limit=1024)
+        # On a nova the plugin does not support, every host weighs 0.
+        self._nova_usable = nova_releases.check_at_start(LOG)
 
     def weight_multiplier(self, host_state):
         """``storage_weight_multiplier``, overridable per aggregate."""
@@ -85,7 +88,7 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
             request_verdicts = evaluation.RequestVerdicts(spec_obj,
                                                           warn=False)
             request = request_verdicts.request
-            if not request.tagged or request.error:
+            if not (self._nova_usable and request.tagged) or request.error:
                 return [0.0] * len(hosts)
             return request_verdicts.weights(hosts)
         except Exception:

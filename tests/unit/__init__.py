@@ -21,7 +21,9 @@ import tests  # noqa: E402  (the warnings filters, before nova imports)
 # nova logs a deprecation notice about eventlet while it patches.
 logging.getLogger('nova.monkey_patch').setLevel(logging.ERROR)
 
-from nova import monkey_patch ; monkey_patch.patch()  # noqa
+# nova_releases imports no nova: it patches first, on every release.
+from aerospike_filters.scheduler import nova_releases  # noqa: E402
+nova_releases.patch_eventlet()
 
 from nova import objects  # noqa: E402
 from nova import test  # noqa: E402,F401  (sets up nova's logging)
