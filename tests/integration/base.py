@@ -52,6 +52,29 @@ HOST = {'lvm': 'compute-lvm', 'raw': 'compute-raw',
         'qcow2': 'compute-qcow2', 'rbd': 'compute-rbd'}
 SUITABLE = {HOST['lvm'], HOST['raw']}
 UNSUITABLE = {HOST['qcow2'], HOST['rbd']}
+
+
+def compute_hosts():
+    """Every compute's host, as setup wrote them (state/compute-hosts)."""
+    try:
+        with open(os.path.join(RC_DIR, 'state', 'compute-hosts')) as stream:
+            return [line.strip() for line in stream if line.strip()]
+    except FileNotFoundError:
+        return sorted(HOST.values())
+
+
+def backends():
+    """host -> the backend the cloud describes it with.
+
+    The fake computes' are their names'; the real libvirt compute (where
+    it runs) is flat, forced raw: raw.
+    """
+    found = {host: backend for backend, host in HOST.items()}
+    for host in compute_hosts():
+        found.setdefault(host, 'raw')
+    return found
+
+
 NO_NVME = ('NVMe passthrough cannot exist with nova\'s fake driver (no PCI '
            'devices); tests/functional covers the nvme tier in-process')
 
