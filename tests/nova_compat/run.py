@@ -59,6 +59,7 @@ REFRESH_COMMAND = 'tox -e nova-compat -- --refresh'
 # What each mode's plugin counts must show; see check_counts().
 COUNT_KEYS = ('schedulers', 'schedulers_with_plugin', 'filter_calls',
               'weigher_calls', 'hosts_seen', 'hosts_removed',
+              'hosts_refused_no_local_disk',
               'tagged_requests', 'untagged_requests', 'weigher_uneven',
               'flavors_tagged', 'computes_described')
 
@@ -298,7 +299,9 @@ def check_counts(mode, counts, removed):
 def describe_counts(counts):
     return ('filter calls %(filter_calls)d, weigher calls '
             '%(weigher_calls)d, hosts seen %(hosts_seen)d, hosts removed '
-            '%(hosts_removed)d, tagged requests %(tagged_requests)d, '
+            '%(hosts_removed)d (and %(hosts_refused_no_local_disk)d refused '
+            'to boots from volume without a local disk), tagged requests '
+            '%(tagged_requests)d, '
             'untagged requests %(untagged_requests)d; schedulers '
             '%(schedulers_with_plugin)d/%(schedulers)d with the plugin, '
             'flavors tagged %(flavors_tagged)d, computes described '

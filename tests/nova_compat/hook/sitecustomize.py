@@ -72,6 +72,19 @@ def _is_tagged(spec_obj):
         return False
 
 
+def _has_no_local_disk(spec_obj):
+    """A boot from volume with no ephemeral disk and no device request.
+
+    Tagged, the boot-from-volume rule refuses it every host.
+    """
+    try:
+        flavor = spec_obj.flavor
+        return bool(spec_obj.is_bfv and not flavor.ephemeral_gb and
+                    'pci_passthrough:alias' not in (flavor.extra_specs or {}))
+    except Exception:
+        return False
+
+
 def _wrap_filter(cls):
     original = cls.filter_all
 
@@ -84,10 +97,12 @@ def _wrap_filter(cls):
         kept = set(map(id, result or ()))
         gone = [h for h in hosts if id(h) not in kept]
         tagged = _is_tagged(spec_obj)
+        refused = tagged and _has_no_local_disk(spec_obj)
         _count(filter_calls=1, hosts_seen=len(hosts),
-               hosts_removed=len(gone),
+               hosts_removed=0 if refused else len(gone),
+               hosts_refused_no_local_disk=len(gone) if refused else 0,
                tagged_requests=int(tagged), untagged_requests=int(not tagged))
-        if gone:
+        if gone and not refused:
             with _lock:
                 _removed.update('%s (%s)' % (getattr(h, 'host', h),
                                              'tagged' if tagged else
