@@ -191,3 +191,34 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
         disk = GuestDisk(server.instance_name)
         self.assertEqual('qcow2', disk.driver)
         self.assertEqual('qcow2', disk.format)
+
+
+class TestBootFromVolume(base.RealCloudTestCase):
+    """A tagged boot from a volume with no local disk gets no host.
+
+    The real cloud has no Cinder: the test says so and skips;
+    tests/functional covers the rule with nova's CinderFixture.
+    """
+
+    def test_tagged_boot_from_volume_without_local_disk_is_refused(self):
+        if not self.conn.has_service('block-storage'):
+            self.skipTest('no Cinder in this cloud: tests/functional covers '
+                          'the boot-from-volume rule with nova\'s '
+                          'CinderFixture')
+        image = self.conn.image.find_image(base.IMAGE, ignore_missing=False)
+        volume = self.conn.block_storage.create_volume(size=1,
+                                                       image_id=image.id)
+        self.addCleanup(self.conn.block_storage.delete_volume, volume,
+                        ignore_missing=True)
+        self.conn.block_storage.wait_for_status(volume, 'available')
+        flavor = self.make_flavor({'aerospike:storage': 'local'}, disk=0)
+        server = self.conn.compute.create_server(
+            name=self.unique('it-bfv'), flavor_id=flavor.id,
+            networks='none', block_device_mapping=[{
+                'boot_index': 0, 'uuid': volume.id, 'source_type': 'volume',
+                'destination_type': 'volume',
+                'delete_on_termination': False}])
+        self.addCleanup(self.delete_server, server.id)
+        status, why = self.outcome(server.id)
+        self.assertEqual('ERROR', status)
+        self.assertIn('No valid host', why)
