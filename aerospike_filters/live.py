@@ -188,9 +188,41 @@ def _pools(counts):
 HYPERVISOR_MICROVERSION = '2.53'
 
 
-def node_hosts(conn):
-    """Compute node name (hypervisor hostname) -> nova-compute host."""
+#: The hypervisors nova lists per page (its ``[api] max_limit`` default).
+NOVA_PAGE = 1000
+
+
+def node_hosts(conn, hosts, providers):
+    """{compute node name: nova-compute host} of these hosts' nodes.
+
+    A compute node is its resource provider, named after the node's
+    hypervisor hostname; a provider named after a host is that host's
+    node (libvirt's and most drivers' default), which placement's list
+    already says at no request. nova is asked only when some host has no
+    provider of its name while some compute node provider has no host of
+    its name (nodes named with the FQDN, ironic): one hypervisor search
+    per such host when that is no more requests than nova's whole list
+    (one per page of NOVA_PAGE nodes), else, or when a search leaves such
+    a host, that list.
+    """
+    roots = providers.compute_nodes()
+    found = {name: name for name in roots if name in hosts}
+    if not _unresolved(hosts, roots, found):
+        return found
+    pages = -(-len(roots) // NOVA_PAGE)
+    if len(_unresolved(hosts, roots, found)) <= pages:
+        for host in _unresolved(hosts, roots, found):
+            found.update(dict.fromkeys(_searched(conn, host), host))
+        if not _unresolved(hosts, roots, found):
+            return found
     return {node: host for node, (host, _) in _hypervisors(conn).items()}
+
+
+def _unresolved(hosts, roots, found):
+    """The hosts without a known node, if any provider lacks a host."""
+    if not set(roots) - set(found):
+        return []
+    return sorted(set(hosts) - set(found.values()))
 
 
 def _hypervisors(conn):
@@ -218,31 +250,38 @@ def compute_nodes_of(conn, host):
     no node of the host's name belongs to it (ironic), the whole list.
     The compute node's UUID is its resource provider's.
     """
+    return _searched(conn, host) or {
+        node: uuid for node, (owner, uuid) in _hypervisors(conn).items()
+        if owner == host}
+
+
+def _searched(conn, host):
+    """{node name: uuid} of the host's nodes whose name contains its name.
+
+    One request: nova's hypervisor search by hypervisor hostname.
+    """
     url = ('/os-hypervisors/detail?hypervisor_hostname_pattern=%s'
            % parse.quote(host))
     response = conn.compute.get(url, microversion=HYPERVISOR_MICROVERSION)
-    found = {}
-    if response.status_code != 404:  # nova's answer to "no match"
-        response.raise_for_status()
-        found = {h['hypervisor_hostname']: h['id']
-                 for h in _json_of('nova', url, response).get(
-                     'hypervisors', [])
-                 if (h.get('service') or {}).get('host') == host}
-    if not found:
-        found = {node: uuid for node, (owner, uuid) in
-                 _hypervisors(conn).items() if owner == host}
-    return found
+    if response.status_code == 404:  # nova's answer to "no match"
+        return {}
+    response.raise_for_status()
+    return {h['hypervisor_hostname']: h['id']
+            for h in _json_of('nova', url, response).get('hypervisors', [])
+            if (h.get('service') or {}).get('host') == host}
 
 
-def snapshot(conn, providers=None):
+def snapshot(conn, providers=None, flavors=True):
     """A snapshot dict of the live cloud (aerospike_filters.snapshot).
 
     :param providers: the :class:`Providers` to read placement through
         (a caller that reads them too shares the reads).
+    :param flavors: whether to read the flavors (``trait publish`` needs
+        none).
     """
     providers = providers or Providers(conn)
     services = _services(conn)
-    node_to_host = node_hosts(conn)
+    node_to_host = node_hosts(conn, {s.host for s in services}, providers)
     nodes = {}
     for node, host in sorted(node_to_host.items()):
         nodes.setdefault(host, node)
@@ -272,7 +311,8 @@ def snapshot(conn, providers=None):
                                 (flavor.extra_specs or {}).items()},
                 'vcpus': flavor.vcpus, 'ram': flavor.ram,
                 'disk': flavor.disk, 'ephemeral': flavor.ephemeral}
-               for flavor in conn.compute.flavors(details=True)]
+               for flavor in (conn.compute.flavors(details=True)
+                              if flavors else ())]
     return {'description': 'captured from %s' % _endpoint(conn),
             'pci_in_placement': inventory is not None,
             'hosts': hosts, 'aggregates': aggregates, 'flavors': flavors}

@@ -226,6 +226,7 @@ class CloudTestCase(test.TestCase,
         pci_request.get_alias_from_config.cache_clear()
         self.addCleanup(pci_request.get_alias_from_config.cache_clear)
         self.addCleanup(fake_driver.NVME_DRIVES.clear)
+        self.addCleanup(fake_driver.NODE_NAMES.clear)
 
         self.policy = self.useFixture(nova_fixtures.RealPolicyFixture())
         self.neutron = self.useFixture(nova_fixtures.NeutronFixture(self))

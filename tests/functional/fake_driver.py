@@ -18,6 +18,8 @@ compute_driver``, so the drives of each host come from
 the computes. The drives are reported as nova's libvirt driver reports
 them: PCI devices in ``pci_passthrough_devices``, which nova's resource
 tracker matches against ``[pci] device_spec`` and pools for the scheduler.
+A host's compute node is named after it unless :data:`NODE_NAMES` (host
+name -> node name) names it otherwise, as libvirt does with an FQDN.
 """
 
 import sys
@@ -29,6 +31,8 @@ NVME_VENDOR = '144d'
 NVME_PRODUCT = 'a80a'
 #: Host name -> number of NVMe drives it reports.
 NVME_DRIVES = {}
+#: Host name -> the name of its compute node, when not the host's.
+NODE_NAMES = {}
 #: nova loads ``[DEFAULT] compute_driver`` from its ``nova.virt`` package.
 NAME = 'aerospike_fake'
 
@@ -40,6 +44,11 @@ def register():
 
 class NvmeFakeDriver(fake.MediumFakeDriver):
     """MediumFakeDriver plus the NVMe drives NVME_DRIVES gives its host."""
+
+    def init_host(self, host):
+        super().init_host(host)
+        if host in NODE_NAMES:
+            self._set_nodes([NODE_NAMES[host]])
 
     def get_available_resource(self, nodename):
         status = super().get_available_resource(nodename)

@@ -25,6 +25,7 @@ done, no trait lost that the facts do not remove, and a rerun converges.
 import json
 
 from tests.functional import base
+from tests.functional import fake_driver
 from tests.functional import test_traits
 
 LVM_TRAITS = test_traits.LVM_TRAITS
@@ -69,6 +70,9 @@ class ScaleTestCase(test_traits.TraitsTestCase):
 class TestRequestCounts(ScaleTestCase):
 
     def test_steady_publish_and_sync_do_not_grow_with_the_cloud(self):
+        # nova lists 3 hypervisors a page: a read of nova's list would
+        # cost more pages with 8 nodes than with 4.
+        self.flags(max_limit=3, group='api')
         self.start_cloud({'lvm-1': 'lvm', 'qcow2-1': 'qcow2',
                           'raw-1': 'raw', 'bare-1': None})
         self.publish_counted()
@@ -89,6 +93,8 @@ class TestRequestCounts(ScaleTestCase):
         # trait: the same with 4 and 8 compute nodes.
         self.assertEqual(2 + self.managed_defined(), large.count(PLACEMENT))
         self.assertEqual(small.sent, large.sent)
+        # Nodes named after their hosts: nova's hypervisors are not read.
+        self.assertEqual(0, large.count('/os-hypervisors'))
         # sync --traits: aggregates, its own node, its provider's traits;
         # never a list of every provider or hypervisor.
         sync_large = base.Http()
@@ -100,6 +106,67 @@ class TestRequestCounts(ScaleTestCase):
             ['hypervisor_hostname_pattern=qcow2-1'],
             [url.split('?')[-1] for _, url in sync_large.sent
              if '/os-hypervisors' in url])
+
+    def named_traits(self, node):
+        """The managed traits of the provider named ``node``."""
+        uuid = self.placement.get('/resource_providers?name=%s' % node).body[
+            'resource_providers'][0]['uuid']
+        return sorted(t for t in self._get_provider_traits(uuid)
+                      if t.startswith('CUSTOM_AEROSPIKE_'))
+
+    @staticmethod
+    def hypervisor_queries(http):
+        return [url.split('os-hypervisors/detail')[-1]
+                for _, url in http.sent if '/os-hypervisors' in url]
+
+    def test_a_node_named_with_its_fqdn_costs_one_search(self):
+        fake_driver.NODE_NAMES['lvm-1'] = 'lvm-1.example.org'
+        self.start_cloud({'lvm-1': 'lvm', 'qcow2-1': 'qcow2'})
+        self.publish_counted()
+        http, rows, _ = self.publish_counted()
+        self.assertEqual('lvm-1.example.org', rows['lvm-1']['Node'])
+        self.assertEqual(LVM_TRAITS, self.named_traits('lvm-1.example.org'))
+        self.assertEqual({'unchanged'}, {r['Result'] for r in rows.values()})
+        self.assertEqual(['?hypervisor_hostname_pattern=lvm-1'],
+                         self.hypervisor_queries(http))
+
+    def test_nodes_of_other_names_cost_nova_list(self):
+        # Fewer requests than a search per host (one page of 1,000).
+        fake_driver.NODE_NAMES.update({'lvm-1': 'lvm-1.example.org',
+                                       'raw-1': 'node-7f3a'})
+        self.start_cloud({'lvm-1': 'lvm', 'raw-1': 'raw', 'qcow2-1': 'qcow2'})
+        http, rows, _ = self.publish_counted()
+        self.assertEqual('node-7f3a', rows['raw-1']['Node'])
+        self.assertEqual(RAW_TRAITS, self.named_traits('node-7f3a'))
+        self.assertEqual(LVM_TRAITS, self.named_traits('lvm-1.example.org'))
+        self.assertEqual([''], self.hypervisor_queries(http))
+
+    def test_a_node_no_search_finds_costs_a_search_and_the_list(self):
+        # ironic names nodes by UUID, not after the host.
+        fake_driver.NODE_NAMES['bare-1'] = 'node-9c21'
+        self.start_cloud({'bare-1': 'lvm', 'qcow2-1': 'qcow2'})
+        http, rows, _ = self.publish_counted()
+        self.assertEqual('node-9c21', rows['bare-1']['Node'])
+        self.assertEqual(LVM_TRAITS, self.named_traits('node-9c21'))
+        self.assertEqual(['?hypervisor_hostname_pattern=bare-1', ''],
+                         self.hypervisor_queries(http))
+
+    def test_nova_list_cut_short_changes_nothing(self):
+        fake_driver.NODE_NAMES.update({'lvm-1': 'node-1', 'lvm-2': 'node-2'})
+        self.start_cloud({'lvm-1': 'lvm', 'lvm-2': 'lvm'})
+        http = base.Http()
+        path = '/os-hypervisors/detail'
+        http.faults.append(lambda request: http.response(
+            200, b'{"hypervisors": [{"id": "') if (
+                request.url.endswith(path)) else None)
+        status, out, err = self.run_cli('trait', 'publish', http=http)
+        self.assertEqual(2, status, out + err)
+        self.assertEqual("nova's answer to GET %s was cut short (not whole "
+                         "JSON); run again" % path,
+                         err.strip().splitlines()[-1])
+        self.assertEqual([], self.named_traits('node-1'))
+        self.publish_counted()
+        self.assertEqual(LVM_TRAITS, self.named_traits('node-1'))
 
     def test_a_run_changing_one_provider_costs_a_read_and_a_write(self):
         self.start_cloud({'lvm-1': 'lvm', 'qcow2-1': 'qcow2',
@@ -286,18 +353,17 @@ class TestFaults(ScaleTestCase):
         self.assertRerunConverges()
 
     def test_a_list_cut_short_changes_nothing(self):
-        for service, path in (('placement', '/resource_providers'),
-                              ('nova', '/os-hypervisors/detail')):
-            http = base.Http()
-            http.faults.append(lambda request, path=path: http.response(
-                200, b'{"resource_providers": [{"uuid": "') if (
-                    request.url.endswith(path)) else None)
-            status, out, err = self.run_cli('trait', 'publish', http=http)
-            self.assertEqual(2, status, out + err)
-            self.assertEqual("%s's answer to GET %s was cut short (not "
-                             "whole JSON); run again" % (service, path),
-                             err.strip().splitlines()[-1])
-            self.assertEqual(self.before, self.all_traits())
+        http = base.Http()
+        path = '/resource_providers'
+        http.faults.append(lambda request: http.response(
+            200, b'{"resource_providers": [{"uuid": "') if (
+                request.url.endswith(path)) else None)
+        status, out, err = self.run_cli('trait', 'publish', http=http)
+        self.assertEqual(2, status, out + err)
+        self.assertEqual("placement's answer to GET %s was cut short (not "
+                         "whole JSON); run again" % path,
+                         err.strip().splitlines()[-1])
+        self.assertEqual(self.before, self.all_traits())
         self.assertRerunConverges()
 
     def test_sync_names_its_provider_and_the_fault(self):
