@@ -61,6 +61,17 @@ class ScaleTestCase(test_traits.TraitsTestCase):
             '/traits?name=startswith:CUSTOM_AEROSPIKE_',
             version='1.6').body['traits'])
 
+    def assertCutShortRefused(self, service, path, body):
+        """trait publish with ``service``'s answer to ``path`` cut short."""
+        http = base.Http()
+        http.faults.append(lambda request: http.response(200, body) if (
+            request.url.endswith(path)) else None)
+        status, out, err = self.run_cli('trait', 'publish', http=http)
+        self.assertEqual(2, status, out + err)
+        self.assertEqual("%s's answer to GET %s was cut short (not whole "
+                         "JSON); run again" % (service, path),
+                         err.strip().splitlines()[-1])
+
     def our_lines(self, err):
         """Our lines on stderr (the in-process cloud's may precede them)."""
         return [line for line in err.splitlines()
@@ -154,16 +165,8 @@ class TestRequestCounts(ScaleTestCase):
     def test_nova_list_cut_short_changes_nothing(self):
         fake_driver.NODE_NAMES.update({'lvm-1': 'node-1', 'lvm-2': 'node-2'})
         self.start_cloud({'lvm-1': 'lvm', 'lvm-2': 'lvm'})
-        http = base.Http()
-        path = '/os-hypervisors/detail'
-        http.faults.append(lambda request: http.response(
-            200, b'{"hypervisors": [{"id": "') if (
-                request.url.endswith(path)) else None)
-        status, out, err = self.run_cli('trait', 'publish', http=http)
-        self.assertEqual(2, status, out + err)
-        self.assertEqual("nova's answer to GET %s was cut short (not whole "
-                         "JSON); run again" % path,
-                         err.strip().splitlines()[-1])
+        self.assertCutShortRefused('nova', '/os-hypervisors/detail',
+                                   b'{"hypervisors": [{"id": "')
         self.assertEqual([], self.named_traits('node-1'))
         self.publish_counted()
         self.assertEqual(LVM_TRAITS, self.named_traits('node-1'))
@@ -353,16 +356,8 @@ class TestFaults(ScaleTestCase):
         self.assertRerunConverges()
 
     def test_a_list_cut_short_changes_nothing(self):
-        http = base.Http()
-        path = '/resource_providers'
-        http.faults.append(lambda request: http.response(
-            200, b'{"resource_providers": [{"uuid": "') if (
-                request.url.endswith(path)) else None)
-        status, out, err = self.run_cli('trait', 'publish', http=http)
-        self.assertEqual(2, status, out + err)
-        self.assertEqual("placement's answer to GET %s was cut short (not "
-                         "whole JSON); run again" % path,
-                         err.strip().splitlines()[-1])
+        self.assertCutShortRefused('placement', '/resource_providers',
+                                   b'{"resource_providers": [{"uuid": "')
         self.assertEqual(self.before, self.all_traits())
         self.assertRerunConverges()
 
