@@ -22,6 +22,7 @@ printed.
 import argparse
 import contextlib
 import os
+import shlex
 import sys
 
 from osc_lib import exceptions
@@ -385,3 +386,15 @@ def use_snapshot_aliases(replay, data):
     """The snapshot's ``pci_aliases``, when it has them, win over nova.conf."""
     if data and 'pci_aliases' in data:
         replay.use_pci_aliases(data['pci_aliases'])
+
+
+def tool_args(app, args):
+    """The arguments naming the cloud and nova.conf a command used.
+
+    The fixes a command prints must work as printed: they repeat these.
+    """
+    cloud = args.os_cloud or getattr(app.options, 'cloud', None)
+    words = ['--os-cloud', cloud] if cloud else []
+    for path in args.config_file:
+        words += ['--config-file', os.path.abspath(path)]
+    return ' '.join(shlex.quote(word) for word in words)

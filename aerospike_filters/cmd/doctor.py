@@ -14,8 +14,6 @@
 
 import contextlib
 import logging
-import os
-import shlex
 import shutil
 
 from cliff import lister
@@ -147,12 +145,4 @@ class Doctor(cli.CommandBase, lister.Lister):
             args.config_file, strict=False)
 
     def _tool_args(self, args):
-        """The arguments naming the cloud and nova.conf doctor checked.
-
-        The fixes doctor proposes must work as printed.
-        """
-        cloud = args.os_cloud or getattr(self.app.options, 'cloud', None)
-        words = ['--os-cloud', cloud] if cloud else []
-        for path in args.config_file:
-            words += ['--config-file', os.path.abspath(path)]
-        return ' '.join(shlex.quote(word) for word in words)
+        return cli.tool_args(self.app, args)

@@ -17,6 +17,7 @@ from cliff import show
 from osc_lib.cli import format_columns
 
 from aerospike_filters import cli
+from aerospike_filters import diagnosis
 from aerospike_filters import flavors
 from aerospike_filters import request as storage_request
 from aerospike_filters import storage
@@ -154,11 +155,23 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                 # No half-made Aerospike flavor without its tag.
                 conn.compute.delete_flavor(flavor, ignore_missing=True)
                 raise
+        self._warn_without_local_disk(flavor, specs, settings, args)
         return (('name', 'id', 'vcpus', 'ram', 'disk', 'ephemeral',
                  'extra_specs'),
                 (flavor.name, flavor.id, flavor.vcpus, flavor.ram,
                  flavor.disk, flavor.ephemeral,
                  format_columns.DictColumn(specs)))
+
+    def _warn_without_local_disk(self, flavor, specs, settings, args):
+        """doctor's finding on a flavor whose guests get no local disk."""
+        data = {'flavors': [{'name': flavor.name, 'extra_specs': specs,
+                             'vcpus': flavor.vcpus, 'ram': flavor.ram,
+                             'disk': flavor.disk,
+                             'ephemeral': flavor.ephemeral}]}
+        for finding in diagnosis.check_local_disk(
+                data, settings, cli.tool_args(self.app, args)):
+            self.app.stderr.write('warning: %s %s; %s\n' % (
+                finding.subject, finding.problem, finding.fix))
 
 
 class RepairFlavors(cli.CommandBase, lister.Lister):

@@ -101,3 +101,27 @@ class TestBootFromVolume(base.CloudTestCase):
                                         '-f', 'json')
         self.assertNotIn("flavor 'aerospike.volume-only.ephemeral'", out)
         self.assertEqual(1, out.count('from a volume'), out)
+
+    def test_flavor_create_warns_as_doctor_and_its_fix_works(self):
+        conf = self.nova_conf()
+        self.assertEqual(0, self.run_cli('trait', 'publish',
+                                         '--config-file', conf)[0])
+        create = ('flavor', 'create', '--storage', 'local', '--vcpus', '1',
+                  '--ram', '512', '--config-file', conf, '-f', 'json')
+        status, out, err = self.run_cli(*create, 'aerospike.no-disk')
+        self.assertEqual(0, status, err)
+        warning = err.strip().splitlines()[-1]
+        self.assertTrue(warning.startswith(
+            "warning: flavor 'aerospike.no-disk' has no root disk, no "
+            "ephemeral disk and no NVMe device"), err)
+        self.run_printed(warning.split('boot with it: ', 1)[1])
+        new = [f for f in self.admin_api.get_flavors()
+               if f['name'] == 'aerospike.no-disk.ephemeral']
+        self.assertEqual(1, len(new))
+        self.assertEqual('lvm-1', self.host_of(
+            self.boot_from_volume(new[0]['id'])))
+        # A flavor with a local disk: no warning.
+        status, out, err = self.run_cli(*create, '--ephemeral', '1',
+                                        'aerospike.with-disk')
+        self.assertEqual(0, status, err)
+        self.assertNotIn('warning', err)
