@@ -207,14 +207,13 @@ def node_hosts(conn, hosts, providers):
     """
     roots = providers.compute_nodes()
     found = {name: name for name in roots if name in hosts}
-    if not _unresolved(hosts, roots, found):
-        return found
-    pages = -(-len(roots) // NOVA_PAGE)
-    if len(_unresolved(hosts, roots, found)) <= pages:
-        for host in _unresolved(hosts, roots, found):
+    unresolved = _unresolved(hosts, roots, found)
+    if unresolved and len(unresolved) <= -(-len(roots) // NOVA_PAGE):
+        for host in unresolved:
             found.update(dict.fromkeys(_searched(conn, host), host))
-        if not _unresolved(hosts, roots, found):
-            return found
+        unresolved = _unresolved(hosts, roots, found)
+    if not unresolved:
+        return found
     return {node: host for node, (host, _) in _hypervisors(conn).items()}
 
 
@@ -271,13 +270,13 @@ def _searched(conn, host):
             if (h.get('service') or {}).get('host') == host}
 
 
-def snapshot(conn, providers=None, flavors=True):
+def snapshot(conn, providers=None, with_flavors=True):
     """A snapshot dict of the live cloud (aerospike_filters.snapshot).
 
     :param providers: the :class:`Providers` to read placement through
         (a caller that reads them too shares the reads).
-    :param flavors: whether to read the flavors (``trait publish`` needs
-        none).
+    :param with_flavors: whether to read the flavors (``trait publish``
+        needs none).
     """
     providers = providers or Providers(conn)
     services = _services(conn)
@@ -312,7 +311,7 @@ def snapshot(conn, providers=None, flavors=True):
                 'vcpus': flavor.vcpus, 'ram': flavor.ram,
                 'disk': flavor.disk, 'ephemeral': flavor.ephemeral}
                for flavor in (conn.compute.flavors(details=True)
-                              if flavors else ())]
+                              if with_flavors else ())]
     return {'description': 'captured from %s' % _endpoint(conn),
             'pci_in_placement': inventory is not None,
             'hosts': hosts, 'aggregates': aggregates, 'flavors': flavors}

@@ -76,7 +76,8 @@ class PublishTraits(cli.CommandBase, lister.Lister):
         providers = publishing.ProviderTraits(conn, retry=retry)
         with cli.cloud_errors('Reading the cloud'):
             if data is None:
-                data = live.snapshot(conn, placement, flavors=False)
+                data = live.snapshot(conn, placement,
+                                     with_flavors=False)
             # One list and one query per managed trait (shared with the
             # snapshot's): providers already right cost no more requests.
             nodes = placement.compute_nodes()
