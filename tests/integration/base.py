@@ -63,6 +63,15 @@ def compute_hosts():
         return sorted(HOST.values())
 
 
+def parked_hosts():
+    """The computes setup leaves disabled: the libvirt compute, if any.
+
+    It takes servers only while its own tests run (test_guest_disk), so
+    nothing else depends on its resources.
+    """
+    return set(compute_hosts()) - set(HOST.values())
+
+
 def backends():
     """host -> the backend the cloud describes it with.
 

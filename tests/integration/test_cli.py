@@ -28,8 +28,14 @@ def verdicts(rows):
 
 
 def expected_verdicts(passing):
-    """Every compute's verdict when the hosts of these backends pass."""
-    return {host: 'PASS' if backend in passing else 'REJECT'
+    """Every compute's verdict when the hosts of these backends pass.
+
+    A parked (disabled) compute the filter passes is one nova would not
+    pick: INELIGIBLE.
+    """
+    parked = base.parked_hosts()
+    return {host: ('REJECT' if backend not in passing else
+                   'INELIGIBLE' if host in parked else 'PASS')
             for host, backend in base.backends().items()}
 
 
@@ -59,11 +65,8 @@ class TestAerospikeFilters(base.RealCloudTestCase):
         ranked = [row['Host'] for row in sorted(
             (r for r in rows if r['Verdict'] == 'PASS'),
             key=lambda r: r['Rank'])]
-        # lvm first; the raw hosts (compute-raw, and the libvirt compute
-        # where it runs) after it, in the order nova's weighers give.
-        self.assertEqual(base.HOST['lvm'], ranked[0])
-        self.assertEqual({h for h, b in base.backends().items() if b == 'raw'},
-                         set(ranked[1:]))
+        # lvm first, then raw (the parked libvirt compute is ineligible).
+        self.assertEqual([base.HOST['lvm'], base.HOST['raw']], ranked)
 
     def test_snapshot_then_explain_offline(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,

@@ -38,7 +38,7 @@ from tests.integration import base
 LIBVIRT_CONF = os.path.join(base.NOVA_ETC, 'compute-libvirt.conf')
 LIBVIRT_SKIP = os.path.join(base.RC_DIR, 'state', 'libvirt-skip')
 SERVICE = 'nova-compute-libvirt'
-# The libvirt compute leaves ~400 MB schedulable: only these fit there.
+# Small guests: they idle in SeaBIOS.
 RAM = 256
 
 
@@ -80,6 +80,13 @@ class LibvirtTestCase(base.RealCloudTestCase):
         conf.read(LIBVIRT_CONF)
         cls.host = conf.get('DEFAULT', 'host')
         cls.instances = conf.get('DEFAULT', 'instances_path')
+
+    def setUp(self):
+        super().setUp()
+        # Setup leaves the compute disabled, so that no other test lands
+        # there; it takes servers only while these tests run.
+        self.realcloud('libvirt-compute', 'enable')
+        self.addCleanup(self.realcloud, 'libvirt-compute', 'disable')
 
     def boot_on_libvirt(self, flavor, image=base.IMAGE):
         """(status, server) of a boot with the libvirt host requested.
