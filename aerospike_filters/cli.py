@@ -200,9 +200,11 @@ def unusable_cloud(name, config):
         return ('cloud %r is not in %s (it has: %s); name one of them with '
                 '--os-cloud or OS_CLOUD'
                 % (name, path, ', '.join(clouds) or 'none'))
+    yaml = list(dict.fromkeys(f for f in looked
+                              if f.endswith('clouds.yaml'))) or looked
     return ('cloud %r: no clouds.yaml defines it (looked for %s); create '
             'one, or use the OS_* variables of an openrc'
-            % (name, ', '.join(looked) or 'clouds.yaml'))
+            % (name, ', '.join(yaml) or 'clouds.yaml'))
 
 
 def connect(command, cloud_name=None):
