@@ -355,7 +355,7 @@ def add_config_file_argument(parser, what='[aerospike_filters] options'):
         '--config-dir', metavar='<directory>', action=_ConfigDir,
         dest='config_file', default=[],
         help="a directory of further .conf files (nova.conf.d), read as "
-             "nova-scheduler reads its --config-dir: its *.conf files in "
+             "nova-scheduler reads its --config-dir: its .conf files in "
              "sorted order, where it stands among the --config-file "
              "options, a later value winning")
 
