@@ -21,10 +21,13 @@ printed.
 
 import argparse
 import contextlib
+import glob
+import logging
 import os
 import shlex
 import sys
 
+from cliff import lister
 from osc_lib import exceptions
 
 from aerospike_filters import cloud
@@ -93,6 +96,8 @@ class CommandBase:
         """Refuse unknown -c columns; name the report's source."""
         self._check_columns(parsed_args, column_names)
         formatter = getattr(parsed_args, 'formatter', None)
+        if formatter in TEXT_FORMATTERS:
+            data = _null_for_none(self, data)
         if self.source and formatter == 'table':
             self.app.stdout.write('Source: %s\n' % self.source)
         elif self.source and formatter in ('json', 'yaml') and \
@@ -104,11 +109,18 @@ class CommandBase:
     def run(self, parsed_args):
         # Before the command imports nova: nova 31 and 32 would patch late.
         nova_releases.never_patch()
+        options = getattr(self.app, 'options', None)
+        if (getattr(options, 'verbose_level', 1) <= 1 and
+                not getattr(options, 'debug', False)):
+            # keystoneauth warns of what is retried, or of the failure our
+            # one line names; in both doors (openstack's shell too).
+            logging.getLogger('keystoneauth').setLevel(logging.ERROR)
         self.needs_attention = False
         self.source = None
         if (getattr(parsed_args, 'config_file', None) == [] and
                 os.path.exists(DEFAULT_CONFIG_FILE)):
-            parsed_args.config_file = [DEFAULT_CONFIG_FILE]
+            parsed_args.config_file = [DEFAULT_CONFIG_FILE] + (
+                config_dir_files(DEFAULT_CONFIG_DIR))
         try:
             self._check_columns(parsed_args)
             # Input errors before credentials: nova.conf is read first.
@@ -121,6 +133,21 @@ class CommandBase:
         if status == OK and self.needs_attention:
             return FINDINGS
         return status
+
+
+#: Formatters that print Python's None as the word "None"; the commands
+#: print null there, as JSON and YAML do.
+TEXT_FORMATTERS = ('table', 'value', 'csv', 'shell')
+NULL = 'null'
+
+
+def _null_for_none(command, data):
+    """The report's cells with null where a value is missing."""
+    def row(values):
+        return tuple(NULL if v is None else v for v in values)
+    if isinstance(command, lister.Lister):
+        return [row(values) for values in data]
+    return row(data)
 
 
 # Connections
@@ -152,6 +179,34 @@ def named_cloud(app, cloud_name=None):
     return None
 
 
+def unusable_cloud(name, config):
+    """One line: why the cloud ``name`` cannot be used, naming the file.
+
+    :param config: openstacksdk's OpenStackConfig, as osc-lib's shell
+        built it (the clouds.yaml files it looked for, the one it read).
+    """
+    path = getattr(config, 'config_filename', None)
+    looked = list(getattr(config, '_config_files', None) or ())
+    unreadable = [f for f in looked
+                  if os.path.exists(f) and not os.access(f, os.R_OK)]
+    if unreadable and (path is None or looked.index(unreadable[0]) <
+                       looked.index(path)):
+        return ('cloud %r: cannot read %s (permission denied); run as a '
+                'user who can read it, or fix its permissions'
+                % (name, unreadable[0]))
+    if path:
+        clouds = sorted(getattr(config, 'cloud_config', {}).get(
+            'clouds') or ())
+        return ('cloud %r is not in %s (it has: %s); name one of them with '
+                '--os-cloud or OS_CLOUD'
+                % (name, path, ', '.join(clouds) or 'none'))
+    yaml = list(dict.fromkeys(f for f in looked
+                              if f.endswith('clouds.yaml'))) or looked
+    return ('cloud %r: no clouds.yaml defines it (looked for %s); create '
+            'one, or use the OS_* variables of an openrc'
+            % (name, ', '.join(yaml) or 'clouds.yaml'))
+
+
 def connect(command, cloud_name=None):
     """An authenticated openstacksdk Connection, or CommandError.
 
@@ -166,6 +221,9 @@ def connect(command, cloud_name=None):
         app.options.cloud = cloud_name
         if getattr(app, 'cloud_error', None) is not None:
             app.cloud_error = None
+    if getattr(app, 'cloud_error', None) is not None:
+        # OS_CLOUD or --os-cloud names a cloud clouds.yaml does not have.
+        raise app.cloud_error
     where = named_cloud(app) or 'the cloud of OS_CLOUD or the OS_* variables'
     try:
         # The command started without authentication (it may read a
@@ -258,12 +316,48 @@ def run_probe(args, host=None):
 # Cloud data: live, snapshot or the sample
 
 
+#: Read after DEFAULT_CONFIG_FILE when no --config-file is given, as
+#: nova-scheduler reads it (one of oslo.config's default directories).
+DEFAULT_CONFIG_DIR = '/etc/nova/nova.conf.d'
+
+
+def config_dir_files(path):
+    """The files oslo.config reads of a --config-dir: ``*.conf``, sorted."""
+    return sorted(glob.glob(os.path.join(path, '*.conf')))
+
+
+class _ConfigDir(argparse.Action):
+    """--config-dir: its files join --config-file's, where it stands.
+
+    oslo.config reads --config-file and --config-dir in the order given,
+    a directory's ``*.conf`` files in sorted order, a later value winning;
+    expanding the directory in place keeps that precedence.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if not os.path.isdir(values):
+            raise argparse.ArgumentError(
+                self, '%s is no directory; name the directory of .conf '
+                'files nova-scheduler reads (e.g. %s)'
+                % (values, DEFAULT_CONFIG_DIR))
+        files = list(getattr(namespace, 'config_file', None) or [])
+        setattr(namespace, 'config_file', files + config_dir_files(values))
+
+
 def add_config_file_argument(parser, what='[aerospike_filters] options'):
     parser.add_argument(
         '--config-file', metavar='<file>', action='append', default=[],
         help="the scheduler's nova.conf, for its %s; repeat for several "
-             "files (default: %s when it exists, else the options' "
-             "defaults)" % (what, DEFAULT_CONFIG_FILE))
+             "files (default: %s and the .conf files of %s when it exists, "
+             "else the options' defaults)"
+             % (what, DEFAULT_CONFIG_FILE, DEFAULT_CONFIG_DIR))
+    parser.add_argument(
+        '--config-dir', metavar='<directory>', action=_ConfigDir,
+        dest='config_file', default=[],
+        help="a directory of further .conf files (nova.conf.d), read as "
+             "nova-scheduler reads its --config-dir: its .conf files in "
+             "sorted order, where it stands among the --config-file "
+             "options, a later value winning")
 
 
 def settings_from_files(paths):

@@ -98,10 +98,18 @@ def is_unreachable(exc):
 
 
 def is_transient(exc):
-    """Whether trying again later may succeed (5xx, 429, no connection)."""
+    """Whether trying again later may succeed (5xx, 429, no connection).
+
+    openstacksdk's "exists but does not have any supported versions" is
+    the version discovery of a service that did not answer (placement
+    restarting): transient too.
+    """
     if isinstance(exc, (ks_exceptions.ConnectFailure,
                         ks_exceptions.ConnectTimeout,
                         ks_exceptions.RetriableConnectionFailure)):
+        return True
+    if isinstance(exc, sdk_exceptions.NotSupported) and (
+            'does not have any supported versions' in str(exc)):
         return True
     status = status_of(exc)
     return isinstance(exc, (sdk_exceptions.HttpException,
@@ -148,5 +156,11 @@ def placement_call(conn, retry, what, method, url, **kwargs):
     that transient ones are retried, unless ``raise_exc=False``.
     """
     kwargs.setdefault('raise_exc', True)
-    return retry(what, getattr(conn.placement, method), url,
-                 microversion=PLACEMENT_MICROVERSION, **kwargs)
+
+    def call():
+        # conn.placement discovers placement's versions on first use: a
+        # placement that does not answer yet is retried like a request.
+        return getattr(conn.placement, method)(
+            url, microversion=PLACEMENT_MICROVERSION, **kwargs)
+
+    return retry(what, call)

@@ -309,11 +309,10 @@ def pci_aliases_from_files(paths, strict=True):
             aliases.append(alias)
         elif strict:
             raise ConfigError(
-                '[pci] alias %s is not a JSON object (%s); write one JSON '
-                'object per alias line, e.g. {"name": "nvme", "vendor_id": '
+                '[pci] alias %s is not a JSON object; write one JSON object '
+                'per alias line, e.g. {"name": "nvme", "vendor_id": '
                 '"144d", "product_id": "a80a", "device_type": "type-PCI"}'
-                % (line[:60], alias if isinstance(alias, ValueError)
-                   else type(alias).__name__))
+                % line[:60])
     return aliases
 
 

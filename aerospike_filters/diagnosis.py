@@ -69,9 +69,54 @@ WEIGHER_PATHS = ('aerospike_filters.all_weighers',
                  'AerospikeStorageWeigher')
 
 
-def _set(option, values):
-    return ('in nova.conf, [filter_scheduler] %s = %s; then restart '
-            'nova-scheduler' % (option, ','.join(values)))
+def _set(group, option, value):
+    """The one fix line that sets a nova.conf option of the scheduler.
+
+    Every fix doctor proposes for an option of the scheduler's nova.conf
+    is built here (and only here), after :func:`settle` has merged every
+    change to that option into ``value``.
+    """
+    if isinstance(value, (list, tuple)):
+        value = ','.join(value)
+    return ('in nova.conf, [%s] %s = %s; then restart nova-scheduler'
+            % (group, option, value))
+
+
+class _Edit(collections.namedtuple('_Edit', 'group option change')):
+    """A fix that changes one option: ``change(current) -> new value``.
+
+    Findings carry it until :func:`settle` folds every change to the same
+    option into one value, so that each of their fixes sets it whole.
+    """
+
+
+def _add_filter(name):
+    return lambda enabled: enabled if name in enabled else enabled + [name]
+
+
+def settle(findings, config):
+    """Findings with one fix per option, errors first.
+
+    Several findings may change the same option (one adds the plugin to
+    ``enabled_filters``, another PciPassthroughFilter): each fix then
+    sets the value that holds every change, so applying the fixes in any
+    order leaves the same nova.conf and no finding comes back.
+    """
+    changes = collections.defaultdict(list)
+    for finding in findings:
+        if isinstance(finding.fix, _Edit):
+            changes[finding.fix.group, finding.fix.option].append(
+                finding.fix.change)
+    values = {}
+    for (group, option), funcs in changes.items():
+        value = config[group][option]
+        value = list(value) if isinstance(value, list) else value
+        for change in funcs:
+            value = change(value)
+        values[group, option] = _set(group, option, value)
+    return by_severity([
+        f._replace(fix=values[f.fix.group, f.fix.option])
+        if isinstance(f.fix, _Edit) else f for f in findings])
 
 
 def _unloadable(handler, paths, option):
@@ -118,14 +163,17 @@ def check_scheduler_conf(config):
         found.append(Finding(
             ERROR, '[filter_scheduler] enabled_filters',
             'AerospikeStorageFilter is not enabled: Aerospike flavors are '
-            'placed anywhere', _set('enabled_filters', enabled + [FILTER])))
+            'placed anywhere',
+            _Edit('filter_scheduler', 'enabled_filters', _add_filter(FILTER))
+        ))
     weighers = list(group.weight_classes)
     if not any(path in weighers for path in WEIGHER_PATHS):
         found.append(Finding(
             WARNING, '[filter_scheduler] weight_classes',
             'the Aerospike weigher is not listed: tagged flavors do not '
             'prefer nvme over lvm over raw',
-            _set('weight_classes', weighers + [WEIGHER_PATHS[0]])))
+            _Edit('filter_scheduler', 'weight_classes',
+                  lambda current: current + [WEIGHER_PATHS[0]])))
     else:
         found.extend(_unloadable(weights.HostWeightHandler(), weighers,
                                  'weight_classes'))
@@ -139,6 +187,38 @@ def check_scheduler_conf(config):
     if any(path in weighers for path in WEIGHER_PATHS):
         found.extend(_check_weighing(config, settings, weighers))
     return found, settings
+
+
+def check_unknown_options(unknown):
+    """Misspelt sections and options: nova-scheduler ignores them.
+
+    :param unknown: [(file, section, option or None, near-miss or None)],
+        as :func:`aerospike_filters.scheduler.nova_config.unknown_options`
+        finds them.
+    """
+    found = []
+    for path, section, option, near in unknown:
+        if option is None:
+            found.append(Finding(
+                WARNING, '[%s]' % section,
+                'in %s: no such section, nova-scheduler ignores it and '
+                'uses the defaults of [%s]' % (path, near),
+                'in %s, rename the section [%s] to [%s]; then restart '
+                'nova-scheduler' % (path, section, near)))
+        elif near:
+            found.append(Finding(
+                WARNING, '[%s] %s' % (section, option),
+                'in %s: no such option, nova-scheduler ignores it and uses '
+                'the default of %s' % (path, near),
+                'in %s, rename %s to %s in [%s]; then restart '
+                'nova-scheduler' % (path, option, near, section)))
+        else:
+            found.append(Finding(
+                WARNING, '[%s] %s' % (section, option),
+                'in %s: no such option, nova-scheduler ignores it' % path,
+                'in %s, remove %s from [%s] (the configuration reference '
+                'lists the options)' % (path, option, section)))
+    return found
 
 
 #: nova's weighers whose weights differ between hosts by their capacity,
@@ -198,9 +278,8 @@ def _check_weighing(config, settings, weighers):
         "hosts apart by up to %s (the sum of their multipliers), so tagged "
         "flavors may land on a slower tier" % (
             multiplier, multiplier * verdict.TIER_GAP, others),
-        'in nova.conf, [aerospike_filters] storage_weight_multiplier = %s; '
-        'then restart nova-scheduler'
-        % verdict.multiplier_to_outweigh(others))]
+        _Edit(conf.GROUP, 'storage_weight_multiplier',
+              lambda current: verdict.multiplier_to_outweigh(others)))]
 
 
 def check_validators():
@@ -221,11 +300,18 @@ def check_validators():
 
 
 def check_nvme_config(config, settings, data):
-    """NVMe flavors need PciPassthroughFilter and a matching [pci] alias."""
+    """NVMe device requests need PciPassthroughFilter and a [pci] alias.
+
+    Only flavors that really request devices (``pci_passthrough:alias``
+    naming an nvme alias) count: a flavor that merely accepts the nvme
+    tier (``aerospike:storage=local``) is met by lvm or raw without them,
+    and a cloud without NVMe drives needs neither.
+    """
     nvme_flavors = [
         f['name'] for f in (data or {}).get('flavors', [])
-        if storage.NVME in storage_request.parse_request(
-            f.get('extra_specs', {}), settings.nvme_pci_aliases).requested]
+        if storage_request.parse_request(
+            f.get('extra_specs', {}), settings.nvme_pci_aliases
+        ).nvme_devices]
     if not nvme_flavors:
         return []
     found = []
@@ -233,10 +319,11 @@ def check_nvme_config(config, settings, data):
     if PCI_FILTER not in enabled:
         found.append(Finding(
             ERROR, '[filter_scheduler] enabled_filters',
-            'PciPassthroughFilter is off but flavors %s accept nvme: nova '
+            'PciPassthroughFilter is off but flavors %s request NVMe '
+            'devices: nova '
             'would not check the devices it passes through'
             % ', '.join(nvme_flavors),
-            _set('enabled_filters', _with_pci_filter(enabled))))
+            _Edit('filter_scheduler', 'enabled_filters', _with_pci_filter)))
     defined = {alias.get('name') for alias in _aliases(config)[0]}
     if not defined & settings.nvme_pci_aliases and not _aliases(config)[1]:
         found.append(Finding(
@@ -252,6 +339,8 @@ PCI_FILTER = 'PciPassthroughFilter'
 
 def _with_pci_filter(enabled):
     """enabled_filters with PciPassthroughFilter before the plugin's."""
+    if PCI_FILTER in enabled:
+        return enabled
     if FILTER in enabled:
         at = enabled.index(FILTER)
         return enabled[:at] + [PCI_FILTER] + enabled[at:]
@@ -595,17 +684,25 @@ def _check_flavor_traits(data, settings, max_candidates, carried,
                              for k in repair.unset),
                    storage_request.STORAGE_SPEC, repair.trait), fix))
         else:
-            over = nodes > max_candidates
-            found.append(Finding(
-                ERROR if over else WARNING, "flavor '%s'" % name,
-                'requires no trait, so placement returns it any %d of the '
-                '%d compute nodes ([scheduler] max_placement_results), '
-                'suitable or not; %s' % (
-                    max_candidates, nodes,
-                    'boots fail with NoValidHost while suitable hosts sit '
-                    'idle' if over else 'this breaks once the cloud '
-                    'outgrows that number'), fix))
+            found.append(_untraited(name, nodes, max_candidates, fix))
     return found
+
+
+def _untraited(name, nodes, max_candidates, fix):
+    """A flavor without trait: placement picks its candidates blindly."""
+    if nodes > max_candidates:
+        return Finding(
+            ERROR, "flavor '%s'" % name,
+            'requires no trait, so placement returns it any %d of the %d '
+            'compute nodes ([scheduler] max_placement_results), suitable '
+            'or not; boots fail with NoValidHost while suitable hosts sit '
+            'idle' % (max_candidates, nodes), fix)
+    return Finding(
+        WARNING, "flavor '%s'" % name,
+        'requires no trait, so placement picks its candidates without '
+        'regard to storage: all %d compute nodes today, any %d of them '
+        '([scheduler] max_placement_results) once the cloud has more, '
+        'suitable or not' % (nodes, max_candidates), fix)
 
 
 def _check_host_traits(data, settings, aliases, tool_args):

@@ -35,14 +35,24 @@ def _services(conn):
             if s.binary == 'nova-compute']
 
 
+def has_compute_service(conn, host, retry=None):
+    """Whether nova has a nova-compute service on ``host``."""
+    return bool((retry or cloud.Retrying())(
+        'Reading the compute services',
+        lambda: list(conn.compute.services(binary='nova-compute',
+                                           host=host))))
+
+
 def _placement_json(conn, url, retry=None):
     """The JSON body of a placement GET, or CloudError saying what failed.
 
-    HTTP errors are raised (transient ones retried by ``retry``); an
-    answer that is not whole JSON (a connection cut mid-body) is named.
+    HTTP errors are raised (transient ones retried by ``retry``, by default
+    sync's policy: a placement restarting while explain, doctor or
+    snapshot read it is waited for); an answer that is not whole JSON (a
+    connection cut mid-body) is named.
     """
     return _json_of('placement', url, cloud.placement_call(
-        conn, retry or cloud.Retrying(1), 'Reading %s' % url, 'get', url))
+        conn, retry or cloud.Retrying(), 'Reading %s' % url, 'get', url))
 
 
 def _json_of(service, url, response):

@@ -33,6 +33,7 @@ Pure Python; no nova import.
 """
 
 import collections
+import difflib
 import shlex
 
 from aerospike_filters import storage
@@ -251,9 +252,20 @@ def _unknown_keys(extra_specs, unknown, value):
             except InvalidStorageValue:
                 continue
         fix.insert(0, Change(STORAGE_SPEC, guess))
-    return _invalid(
-        value, 'unknown extra spec %s (the only %s:* extra spec is %s)'
-        % (', '.join(unknown), NAMESPACE, ', '.join(KNOWN_SPECS)), *fix)
+    return _invalid(value, unknown_keys_message(unknown), *fix)
+
+
+def unknown_keys_message(keys):
+    """What is wrong with unknown ``aerospike:*`` keys, the near-miss named.
+
+    Shared by the scheduler's log line, doctor and nova-api's validator.
+    """
+    near = [difflib.get_close_matches(key, KNOWN_SPECS, 1, 0.6)
+            for key in keys]
+    said = ', '.join('%s (did you mean %s?)' % (key, match[0])
+                     if match else key for key, match in zip(keys, near))
+    return 'unknown extra spec %s (the only %s:* extra spec is %s)' % (
+        said, NAMESPACE, ', '.join(KNOWN_SPECS))
 
 
 def fix_command(flavor, changes):

@@ -35,6 +35,19 @@ class StorageValidator(base.ExtraSpecValidator):
                 'Validation failed; %s.' % exc)
 
 
+class UnknownKeyValidator(base.ExtraSpecValidator):
+    """Any other ``aerospike:*`` key: refused, the near-miss named.
+
+    nova's own refusal of an unknown key of a known namespace names no
+    key that would do.
+    """
+
+    def validate(self, name, value):
+        raise exception.ValidationError(
+            'Validation failed; %s.'
+            % storage_request.unknown_keys_message([name]))
+
+
 EXTRA_SPEC_VALIDATORS = [
     StorageValidator(
         name=storage_request.STORAGE_SPEC,
@@ -48,6 +61,14 @@ EXTRA_SPEC_VALIDATORS = [
             'type': str,
             'description': storage_request.VALUE_HELP + '; case-insensitive',
         },
+    ),
+    UnknownKeyValidator(
+        name=storage_request.NAMESPACE + ':{key}',
+        description='Any other aerospike key is refused, naming the key '
+                    'meant (%s).' % storage_request.STORAGE_SPEC,
+        parameters=[{'name': 'key', 'pattern': r'.+',
+                     'description': 'a misspelt key'}],
+        value={'type': str, 'description': 'any'},
     ),
 ]
 

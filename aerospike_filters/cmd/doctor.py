@@ -44,7 +44,8 @@ class Doctor(cli.CommandBase, lister.Lister):
 
     Cloud checks read a live cloud (--os-cloud) or a snapshot (--snapshot);
     without either, the packaged sample. Exit status 1 when an error or a
-    warning is found.
+    warning is found. The table lists each fix whole after it; -f value
+    -c Fix prints only the fixes, one per line.
     """
 
     report_columns = COLUMNS
@@ -75,7 +76,30 @@ class Doctor(cli.CommandBase, lister.Lister):
             if not parsed_args.long and not parsed_args.max_width:
                 parsed_args.max_width = (
                     shutil.get_terminal_size((NARROW, 24)).columns)
+            if 'Fix' in (parsed_args.columns or column_names):
+                return self._table_with_fixes(parsed_args, column_names,
+                                              data)
         return super().produce_output(parsed_args, column_names, data)
+
+    def _table_with_fixes(self, parsed_args, column_names, data):
+        """The table, its Fix cells naming the fixes printed after it.
+
+        A wrapped table would cut a command (or a nova.conf path) across
+        lines; each fix is printed whole on a line of its own, once.
+        """
+        fixes = []
+        rows = []
+        for row in data:
+            fix = row[-1]
+            if fix not in fixes:
+                fixes.append(fix)
+            rows.append(tuple(row[:-1]) + ('see fix %d below'
+                                           % (fixes.index(fix) + 1),))
+        status = super().produce_output(parsed_args, column_names, rows)
+        self.app.stdout.write('Fixes (each on one line, to copy whole):\n')
+        for number, fix in enumerate(fixes, 1):
+            self.app.stdout.write('%d. %s\n' % (number, fix))
+        return status
 
     def examine(self, args):
         """Every finding, most severe first."""
@@ -93,6 +117,8 @@ class Doctor(cli.CommandBase, lister.Lister):
                 raise cli.CommandError(str(exc)) from None
             findings, settings = diagnosis.check_scheduler_conf(
                 scheduler_conf)
+            findings += diagnosis.check_unknown_options(
+                nova_config.unknown_options(args.config_file))
             if settings is not None:
                 findings += diagnosis.check_pci_aliases(scheduler_conf,
                                                         settings)
@@ -107,7 +133,7 @@ class Doctor(cli.CommandBase, lister.Lister):
                 findings += self._examine_cloud(args, data, replay, settings,
                                                 scheduler_conf,
                                                 max_candidates)
-        return diagnosis.by_severity(findings)
+        return diagnosis.settle(findings, scheduler_conf)
 
     def _examine_cloud(self, args, data, replay, settings, scheduler_conf,
                        max_candidates):

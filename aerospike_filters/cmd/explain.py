@@ -58,6 +58,8 @@ class Explain(cli.CommandBase, lister.Lister):
 
     def take_action(self, parsed_args):
         overrides = parsed_args.extra_specs or {}
+        # A [pci] alias line nova cannot read: one line, not nova's text.
+        cli.pci_aliases_from_files(parsed_args.config_file)
         replay = cli.replay_with_nova_conf(parsed_args.config_file)
         try:
             replay.validate_extra_specs(overrides)
@@ -141,10 +143,17 @@ def describe_request(flavor, specs, nvme_aliases):
         elif storage.NVME in request.requested:
             meaning += ' (nvme does not count: no NVMe device requested)'
         trait = traits.trait_for_tiers(request.tiers)
-        meaning += ('; requires its trait %s' % trait
-                    if traits.flavor_traits(specs).get(trait) ==
-                    traits.REQUIRED else
-                    '; requires no trait (its trait is %s): placement does '
-                    'not pre-select hosts for it' % trait)
+        required = sorted(t for t, how in traits.flavor_traits(specs).items()
+                          if how == traits.REQUIRED)
+        if trait in required:
+            meaning += '; requires its trait %s' % trait
+        elif required:
+            meaning += ('; requires %s, not its trait %s: placement offers '
+                        'it the wrong hosts, or none; fix: aerospike-filters '
+                        'flavor repair %s' % (', '.join(required), trait,
+                                              flavor))
+        else:
+            meaning += ('; requires no trait (its trait is %s): placement '
+                        'does not pre-select hosts for it' % trait)
     return 'Request: flavor %s (%s): %s' % (flavor, shown or 'no extra specs',
                                             meaning)

@@ -22,7 +22,7 @@ COLUMN`` and ``--help`` behave as in every OpenStack client; exit statuses
 are those of :mod:`aerospike_filters.cli`.
 """
 
-import logging
+import os
 import sys
 import warnings
 
@@ -86,9 +86,6 @@ class AerospikeFiltersApp(shell.OpenStackShell):
                               % (self.options.log_file,
                                  exc.strerror or exc))
             raise SystemExit(cli.USER_ERROR)
-        if self.options.verbose_level <= 1 and not self.options.debug:
-            # keystoneauth warns before the failure our one line names.
-            logging.getLogger('keystoneauth').setLevel(logging.ERROR)
 
     def run(self, argv):
         try:
@@ -97,21 +94,12 @@ class AerospikeFiltersApp(shell.OpenStackShell):
             return exc.code
 
     def initialize_app(self, argv):
-        try:
-            super().initialize_app(argv)
-        except sdk_exceptions.ConfigException as exc:
-            # Commands that need no cloud (probe, help) still run.
-            self.cloud_error = exc
-            wanted, self.options.cloud = self.options.cloud, None
-            super().initialize_app(argv)
-            self.options.cloud = wanted
+        initialize_without_cloud(self, super().initialize_app, argv)
 
     def prepare_to_run_command(self, cmd):
-        if self.cloud_error is not None:
-            if getattr(cmd, 'auth_required', False):
-                raise self.cloud_error
-            return
-        super().prepare_to_run_command(cmd)
+        # cli.connect raises cloud_error for the commands that need a cloud.
+        if self.cloud_error is None:
+            super().prepare_to_run_command(cmd)
 
     def interact(self):
         """No interactive shell: without a command, say so, status 2."""
@@ -119,6 +107,29 @@ class AerospikeFiltersApp(shell.OpenStackShell):
         self.stderr.write('%s: name a command (%s); %s --help describes '
                           'them\n' % (self.NAME, ', '.join(names), self.NAME))
         raise SystemExit(cli.USER_ERROR)
+
+
+def initialize_without_cloud(app, initialize, argv):
+    """osc-lib's initialize_app, going on when the named cloud is unusable.
+
+    The cloud is read only by commands that need one (cli.connect): they
+    raise ``app.cloud_error``, one line naming the file and the cloud;
+    the others (probe, help, explain --snapshot, doctor --no-cloud) run.
+    """
+    try:
+        initialize(argv)
+    except sdk_exceptions.ConfigException:
+        wanted = app.options.cloud or os.environ.get('OS_CLOUD')
+        app.cloud_error = cli.CommandError(cli.unusable_cloud(
+            wanted, getattr(app, 'cloud_config', None)))
+        app.options.cloud = None
+        saved = os.environ.pop('OS_CLOUD', None)
+        try:
+            initialize(argv)
+        finally:
+            if saved is not None:
+                os.environ['OS_CLOUD'] = saved
+        app.options.cloud = wanted
 
 
 def main(argv=None):

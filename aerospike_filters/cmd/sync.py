@@ -144,6 +144,11 @@ class Sync(cli.CommandBase, show.ShowOne):
         retry = cloud.Retrying(attempts=args.retries)
         key = settings.ephemeral_backend_key
         try:
+            if not live.has_compute_service(conn, host, retry):
+                raise cli.CommandError(
+                    '--host %s: nova has no nova-compute service on such a '
+                    'host; name it as openstack compute service list '
+                    '--service nova-compute shows it' % host)
             publisher = apply.Publisher(conn, retry=retry, backend_key=key)
             outcome = publisher.sync(host, backend, dry_run=args.dry_run)
             traits = None
@@ -160,6 +165,8 @@ class Sync(cli.CommandBase, show.ShowOne):
                     dry_run=args.dry_run)
                 traits = sorted({t for change in changes
                                  for t in change.after})
+        except cli.CommandError:
+            raise
         except cloud.CloudError as exc:
             raise cli.CommandError(str(exc)) from None
         except Exception as exc:

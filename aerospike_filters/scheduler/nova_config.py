@@ -17,6 +17,8 @@ multi-valued options behave as in nova-scheduler. Errors are
 :class:`aerospike_filters.conf.ConfigError` naming the file or option.
 """
 
+import difflib
+
 from oslo_config import cfg
 
 from aerospike_filters import conf
@@ -68,3 +70,60 @@ def load_config(paths=()):
             raise conf.invalid_value(exc) from None
         pci_request.get_alias_from_config.cache_clear()
     conf.read_settings()
+
+
+#: The groups whose every option doctor knows: the plugin's and nova's
+#: scheduler namespaces. An unknown option there is a typo that leaves
+#: the scheduler on a default.
+CHECKED_GROUPS = (conf.GROUP, 'filter_scheduler', 'scheduler')
+
+
+def _known_options():
+    """{group: option names nova or the plugin reads there}, every group."""
+    from nova.conf import opts as nova_opts
+    known = {}
+    for group, opts in list(nova_opts.list_opts()) + conf.list_opts():
+        name = getattr(group, 'name', group)
+        names = known.setdefault(name, set())
+        for opt in opts:
+            names.update((opt.name, opt.dest))
+            names.update(d.name for d in opt.deprecated_opts
+                         if d.name and d.group in (None, name))
+    return known
+
+
+def unknown_options(paths):
+    """[(file, section, option or None, near-miss or None)] of the files.
+
+    The files are read with oslo.config's own parser, as nova-scheduler
+    reads them. A section nova and the plugin do not know is named when
+    it is close to one they know (``[aerospike_filter]``); an option of
+    CHECKED_GROUPS they do not know is named always, with the closest
+    known option, if any.
+    """
+    known = _known_options()
+    found = []
+    for path in paths or ():
+        sections = {}
+        try:
+            cfg.ConfigParser(path, sections).parse()
+        except (cfg.Error, OSError, ValueError):
+            continue  # load_files already said what is wrong with it
+        for section, options in sections.items():
+            if section == 'DEFAULT':
+                continue
+            if section not in known:
+                near = difflib.get_close_matches(section, list(known), 1,
+                                                 0.8)
+                if near:
+                    found.append((path, section, None, near[0]))
+                continue
+            if section not in CHECKED_GROUPS:
+                continue
+            for option in options:
+                if option not in known[section]:
+                    near = difflib.get_close_matches(
+                        option, sorted(known[section]), 1, 0.75)
+                    found.append((path, section, option,
+                                  near[0] if near else None))
+    return found

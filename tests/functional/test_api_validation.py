@@ -51,6 +51,10 @@ class TestExtraSpecValidation(base.CloudTestCase):
         self.assertRejected({'aerospike:tier': 'lvm'}, 'aerospike:tier')
         self.assertRejected({'aerospike:storage': 'lvm',
                              'aerospike:typo': 'x'}, 'aerospike:typo')
+        # A misspelt key names the key meant.
+        self.assertRejected({'aerospike:storag': 'lvm'},
+                            'unknown extra spec aerospike:storag (did you '
+                            'mean aerospike:storage?)')
 
     def test_before_286_nothing_is_validated(self):
         # Older microversions keep nova's historical behaviour; the

@@ -18,8 +18,10 @@ running cloud's options, restarts the scheduler's host manager (what a
 restart of nova-scheduler reloads), boots, and runs doctor again.
 """
 
+import itertools
 import json
 import re
+import subprocess
 
 from nova.pci import request as pci_request
 from nova.scheduler import host_manager
@@ -30,6 +32,10 @@ from tests.functional import base
 from tests.functional import fake_driver
 
 FIX = re.compile(r'\[(\w+)\] (\w+) = (.+?); then restart')
+#: Neither the plugin nor PciPassthroughFilter enabled, no weigher.
+BARE = base.SCHEDULER_CONF.replace(
+    'ComputeFilter,PciPassthroughFilter,AerospikeStorageFilter',
+    'ComputeFilter').replace(',\n  aerospike_filters.all_weighers', '')
 NO_PCI_FILTER = base.SCHEDULER_CONF.replace(
     'ComputeFilter,PciPassthroughFilter,AerospikeStorageFilter',
     'ComputeFilter,AerospikeStorageFilter')
@@ -119,3 +125,57 @@ class TestNovaConfFixes(base.CloudTestCase):
         self.assertEqual('nvme-1', self.host_of(self.boot(self.nvme)))
         self.assertEqual([], [f for f in self.doctor(path)[1]
                               if f['Object'] == '[pci] alias'])
+
+    # Several findings on one option: one fix, whole, in any order.
+
+    def option_fixes(self, findings):
+        return {f['Fix'] for f in findings if FIX.search(f['Fix'])}
+
+    def test_every_order_of_the_fixes_converges(self):
+        path = self.nova_conf(BARE)
+        with open(path) as stream:
+            bare = stream.read()
+        status, findings = self.doctor(path)
+        self.assertEqual(1, status)
+        on_filters = [f['Fix'] for f in findings
+                      if f['Object'] == '[filter_scheduler] enabled_filters']
+        # The plugin's finding and PciPassthroughFilter's: one fix, which
+        # adds both (pasting one no longer undoes the other).
+        self.assertEqual(2, len(on_filters), findings)
+        self.assertEqual(1, len(set(on_filters)), on_filters)
+        self.assertIn('PciPassthroughFilter,AerospikeStorageFilter',
+                      on_filters[0])
+        fixes = sorted(self.option_fixes(findings))
+        self.assertEqual(2, len(fixes), fixes)
+        for order in itertools.permutations(fixes):
+            with open(path, 'w') as stream:
+                stream.write(bare)
+            for fix in order:
+                self.apply(fix, path)
+            status, after = self.doctor(path)
+            self.assertEqual([], [f for f in after
+                                  if f['Object'].startswith('[')], order)
+        self.assertEqual('nvme-1', self.host_of(self.boot(self.nvme)))
+
+    def test_the_table_prints_each_fix_whole(self):
+        path = self.nova_conf(BARE)
+        findings = self.doctor(path)[1]
+        status, out, err = self.run_cli('doctor', '--config-file', path,
+                                        '--max-width', '60')
+        self.assertEqual(1, status, err)
+        printed = out.split('Fixes (each on one line, to copy whole):\n')[1]
+        lines = [line.split('. ', 1)[1] for line in printed.splitlines()]
+        self.assertEqual(sorted({f['Fix'] for f in findings}),
+                         sorted(lines))
+        status, out, err = self.run_cli('doctor', '--config-file', path,
+                                        '-f', 'value', '-c', 'Fix')
+        self.assertEqual(sorted(f['Fix'] for f in findings),
+                         sorted(out.splitlines()))
+        commands = [line for line in lines
+                    if line.startswith(('openstack ', 'aerospike-filters '))]
+        self.assertTrue(commands, lines)
+        for line in commands:
+            # Pasted into a shell, the line is one whole command line.
+            pasted = subprocess.run(['bash', '-n', '-c', line],
+                                    capture_output=True, text=True)
+            self.assertEqual(0, pasted.returncode, (line, pasted.stderr))

@@ -185,7 +185,8 @@ class TestOneLineRule(CliTestCase):
         self.assertNotIn('secret', result.stderr)
         result = self.run_cli('explain', env={'OS_CLOUD': 'nosuch'})
         self.assertEqual(2, result.returncode, result.stderr)
-        self.assertIn("cannot use cloud 'nosuch'", result.stderr)
+        self.assertIn("cloud 'nosuch': no clouds.yaml defines it",
+                      result.stderr)
         # probe needs no cloud: a wrong OS_CLOUD does not stop it.
         result = self.run_cli('probe', '--root', '/nonexistent',
                               env={'OS_CLOUD': 'nosuch'})

@@ -203,8 +203,8 @@ class TestExplain(base.BaseTestCase):
     def test_extra_specs_are_checked_as_nova_api_checks_them(self):
         self.assertUserError(
             run('explain', '--extra-spec', 'aerospike:storag=lvm'),
-            "aerospike:storag=lvm", 'does not appear to be a valid extra '
-            'spec')
+            "aerospike:storag=lvm", 'unknown extra spec aerospike:storag '
+            '(did you mean aerospike:storage?)')
         self.assertUserError(
             run('explain', '--extra-spec', 'aerospike:storage=ssd'),
             "'ssd'")
