@@ -188,8 +188,8 @@ def ini_error(exc):
             pass
         if not isinstance(exc, cfg.ParseError):
             return '%s: not an INI file; correct it' % exc.config_file
-    return '%s: line %d: %s; correct that line' % (exc.filename, exc.lineno,
-                                                  exc.msg)
+    return '%s: line %d: %s; correct that line' % (
+        exc.filename, exc.lineno, exc.msg)
 
 
 def plain_error(exc):

@@ -353,17 +353,17 @@ def _carried_traits(data):
 
 def _check_aggregate_values(data, key):
     """Aggregates whose backend value nobody recognises."""
+    # Unset, its hosts are undescribed (as unsuitable as now) until sync
+    # or an admin names their backend: a fix that runs verbatim.
     return [Finding(
         ERROR, "aggregate '%s'" % agg['name'],
         '%s=%r is not a recognised backend; its hosts count as '
         'unsuitable' % (key, agg['metadata'][key]),
-        # Unset, its hosts are undescribed (as unsuitable as now) until
-        # sync or an admin names their backend: a fix that runs verbatim.
         sync_plan.openstack_command('aggregate', 'unset', '--property', key,
                                     agg['name']))
-        for agg in data.get('aggregates', [])
-        if key in agg.get('metadata', {}) and
-        storage.backend_for(agg['metadata'][key]) is None]
+            for agg in data.get('aggregates', [])
+            if key in agg.get('metadata', {}) and
+            storage.backend_for(agg['metadata'][key]) is None]
 
 
 def _check_hosts(data, settings):

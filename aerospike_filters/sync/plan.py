@@ -80,30 +80,27 @@ def plan(host, backend, aggregates,
         if host not in agg.hosts or agg.name == target:
             continue
         if is_managed(agg.name):
-            steps.append(Step(LEAVE, agg.name,
-                              openstack_command('aggregate', 'remove', 'host',
-                                       agg.name, host)))
+            steps.append(Step(LEAVE, agg.name, openstack_command(
+                'aggregate', 'remove', 'host', agg.name, host)))
         elif backend_key in agg.metadata and (
                 storage.backend_for(agg.metadata[backend_key]) is None or
                 storage.backend_for(agg.metadata[backend_key]).name
                 != wanted):
-            steps.append(Step(CONFLICT, agg.name,
-                              openstack_command('aggregate', 'unset', '--property',
-                                       backend_key, agg.name)))
+            steps.append(Step(CONFLICT, agg.name, openstack_command(
+                'aggregate', 'unset', '--property', backend_key, agg.name)))
     if target is None:
         return steps
     existing = [a for a in aggregates if a.name == target]
+    metadata = '%s=%s' % (backend_key, wanted)
     if not existing:
-        steps.append(Step(CREATE, target,
-                          openstack_command('aggregate', 'create', '--property',
-                                   '%s=%s' % (backend_key, wanted), target)))
+        steps.append(Step(CREATE, target, openstack_command(
+            'aggregate', 'create', '--property', metadata, target)))
     elif existing[0].metadata.get(backend_key) != wanted:
-        steps.append(Step(SET_METADATA, target,
-                          openstack_command('aggregate', 'set', '--property',
-                                   '%s=%s' % (backend_key, wanted), target)))
+        steps.append(Step(SET_METADATA, target, openstack_command(
+            'aggregate', 'set', '--property', metadata, target)))
     if not existing or host not in existing[0].hosts:
-        steps.append(Step(JOIN, target, openstack_command('aggregate', 'add', 'host',
-                                                 target, host)))
+        steps.append(Step(JOIN, target, openstack_command(
+            'aggregate', 'add', 'host', target, host)))
     return steps
 
 
