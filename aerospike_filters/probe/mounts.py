@@ -116,10 +116,7 @@ def load(root):
     """
     name = table_path(root)
     try:
-        # Never through a link: /proc/1 is no path a host file may fake.
-        with open(rootfs.on_disk(root, name), encoding='utf-8',
-                  errors='replace') as stream:
-            text = stream.read()
+        text = rootfs.read_text(root, name)
     except OSError as exc:
         if root == '/':
             raise MountError('%s: cannot read: %s' % (name,
