@@ -171,8 +171,34 @@ _LOCATION = re.compile(r"from LocationInfo\(location=<[^>]*>, "
                        r"detail='([^']*)'\)")
 
 
+def ini_error(exc):
+    """Where and why a file is not INI: file, line number and message.
+
+    Never the line itself, which oslo.config's text repeats: the line that
+    does not parse may be ``password S3cret`` with its ``=`` missing.
+    ``exc`` is a :class:`cfg.ParseError` or a
+    :class:`cfg.ConfigFileParseError` (whose text is the former's).
+    """
+    if isinstance(exc, cfg.ConfigFileParseError):
+        try:
+            cfg.ConfigParser(exc.config_file, {}).parse()
+        except cfg.ParseError as again:
+            exc = again
+        except OSError:
+            pass
+        if not isinstance(exc, cfg.ParseError):
+            return '%s: not an INI file; correct it' % exc.config_file
+    return '%s: line %d: %s; correct that line' % (
+        exc.filename, exc.lineno, exc.msg)
+
+
 def plain_error(exc):
-    """oslo.config's error in one line, without its Python reprs."""
+    """oslo.config's error in one line, without its Python reprs.
+
+    A parse error names the file and line only (:func:`ini_error`).
+    """
+    if isinstance(exc, (cfg.ConfigFileParseError, cfg.ParseError)):
+        return ini_error(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else (
         exc.__class__.__name__)
     if isinstance(exc, cfg.ConfigFilesNotFoundError):

@@ -442,15 +442,17 @@ def _carried_traits(data):
 
 def _check_aggregate_values(data, key):
     """Aggregates whose backend value nobody recognises."""
+    # Unset, its hosts are undescribed (as unsuitable as now) until sync
+    # or an admin names their backend: a fix that runs verbatim.
     return [Finding(
         ERROR, "aggregate '%s'" % agg['name'],
         '%s=%r is not a recognised backend; its hosts count as '
         'unsuitable' % (key, agg['metadata'][key]),
-        'openstack aggregate set --property %s=<%s> %s'
-        % (key, '|'.join(sorted(storage.BACKENDS)), agg['name']))
-        for agg in data.get('aggregates', [])
-        if key in agg.get('metadata', {}) and
-        storage.backend_for(agg['metadata'][key]) is None]
+        sync_plan.openstack_command('aggregate', 'unset', '--property', key,
+                                    agg['name']))
+            for agg in data.get('aggregates', [])
+            if key in agg.get('metadata', {}) and
+            storage.backend_for(agg['metadata'][key]) is None]
 
 
 def _check_hosts(data, settings):
@@ -482,8 +484,10 @@ def _check_hosts(data, settings):
                 'request NVMe devices it has free',
                 'on %s: aerospike-filters probe > report.json && '
                 'aerospike-filters sync --report report.json '
-                '(or, if its backend is lvm: openstack aggregate add host '
-                '%slvm %s)' % (name, sync_plan.PREFIX, name)))
+                '(or, if its backend is lvm: %s)' % (
+                    name, sync_plan.openstack_command(
+                        'aggregate', 'add', 'host',
+                        sync_plan.aggregate_name('lvm'), name))))
     return found
 
 
@@ -505,8 +509,9 @@ def _check_dedicated(data, settings):
                 'no flavor is tagged aerospike:storage',
                 'aerospike-filters flavor create --storage local '
                 '--vcpus 8 --ram 32768 --disk 40 aerospike.local '
-                '(or: openstack aggregate unset --property '
-                'aerospike_dedicated %s)' % agg['name']))
+                '(or: %s)' % sync_plan.openstack_command(
+                    'aggregate', 'unset', '--property',
+                    host_facts.DEDICATED_KEY, agg['name'])))
         elif not settings.isolate_dedicated_hosts:
             found.append(Finding(
                 INFO, "aggregate '%s'" % agg['name'],
@@ -542,7 +547,8 @@ def _check_flavor(flavor, context):
             'set [pci] report_in_placement = true in the computes\' '
             'nova.conf (then trait publish sees them too), or run '
             'aerospike-filters sync --traits on each compute with NVMe '
-            'drives, then aerospike-filters flavor repair %s' % name)]
+            'drives, then aerospike-filters flavor repair %s'
+            % shlex.quote(name))]
     hosts = hosts_for(specs)
     if hosts.passing:
         return []

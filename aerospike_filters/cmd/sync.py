@@ -127,6 +127,13 @@ class Sync(cli.CommandBase, show.ShowOne):
             # A report, or, when none is given, the probe of this host.
             report = (read_report(args.report) if args.report
                       else cli.run_probe(args, args.host))
+            if args.report and args.host and report['host'] != args.host:
+                # On the controller, --host names the compute whose
+                # report this is: a report never speaks for another host.
+                raise cli.CommandError(
+                    '%s describes host %r, not --host %s: bring each '
+                    "compute's own report" % (args.report, report['host'],
+                                              args.host))
             host = args.host or report['host']
             backend = report.get('ephemeral_backend')
             nvme = sum(1 for device in report.get('nvme_devices', [])

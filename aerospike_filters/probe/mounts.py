@@ -10,7 +10,16 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Which filesystem holds a path: ``/proc/self/mountinfo``, longest prefix.
+"""Which filesystem holds a path: the host's mountinfo, longest prefix.
+
+The host's mount table is that of the host's mount namespace. On the host
+(``--root /``) it is the probe's own, ``/proc/self/mountinfo``. Under
+another root (a container's view of the host) the probe's own table is the
+container's, which says nothing about the host's instances directory: the
+host's is ``<root>/proc/1/mountinfo``, the table of the host's first
+process, which the container reaches only with the host's ``/`` mounted
+recursively at the root (the host's ``/proc`` with it). Without it the
+probe fails closed, naming what the container lacks.
 """
 
 import collections
@@ -19,6 +28,13 @@ import re
 from aerospike_filters.probe import rootfs
 
 MOUNTINFO = '/proc/self/mountinfo'
+#: The host's mount table as a container sees it under ``--root``.
+HOST_MOUNTINFO = '/proc/1/mountinfo'
+#: What a container needs for the probe to see HOST_MOUNTINFO: the host's
+#: / with its submounts (the host's /proc among them) at --root.
+CONTAINER_NEEDS = ("mount the host's / recursively at --root, its /proc "
+                   "included (-v /:/host:ro,rslave), and run the container "
+                   "with the host's PID namespace (--pid=host)")
 
 Mount = collections.namedtuple('Mount', 'point fstype source options')
 Mount.__doc__ = """One mount; ``options``: a frozenset of its mount and
@@ -34,6 +50,9 @@ NETWORK_FILESYSTEMS = {
     'gfs2': 'nfs',
 }
 COPY_ON_WRITE_FILESYSTEMS = ('btrfs', 'zfs', 'bcachefs')
+#: Filesystems in memory: disks there are lost at reboot, take the RAM
+#: the guests need, and are no local storage Aerospike can rely on.
+MEMORY_FILESYSTEMS = ('tmpfs', 'ramfs')
 
 _ESCAPE = re.compile(r'\\([0-7]{3})')
 
@@ -84,14 +103,33 @@ def mount_of(mounts, path):
     return best
 
 
+def table_path(root):
+    """The file holding the host's mount table, as read under ``root``."""
+    return MOUNTINFO if root == '/' else HOST_MOUNTINFO
+
+
 def load(root):
+    """The host's mounts, or MountError in one line.
+
+    :raises MountError: the table cannot be read (under a root: naming
+        what the container lacks) or parsed.
+    """
+    name = table_path(root)
     try:
-        return parse(rootfs.read_text(root, MOUNTINFO))
+        text = rootfs.read_text(root, name)
     except OSError as exc:
-        raise MountError('%s: cannot read: %s' % (MOUNTINFO,
-                                                  exc.strerror or exc))
+        if root == '/':
+            raise MountError('%s: cannot read: %s' % (name,
+                                                      exc.strerror or exc))
+        raise MountError(
+            '--root %s: cannot read the host\'s mount table %s (%s), so '
+            'which filesystem holds the instances is unknown: %s'
+            % (root, rootfs.on_disk(root, name), exc.strerror or exc,
+               CONTAINER_NEEDS))
+    try:
+        return parse(text)
     except MountError as exc:
-        raise MountError('%s: %s' % (MOUNTINFO, exc))
+        raise MountError('%s: %s' % (name, exc))
 
 
 def is_fuse_network(fstype):

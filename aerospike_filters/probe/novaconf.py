@@ -24,6 +24,7 @@ import os
 from oslo_config import cfg
 from oslo_utils import strutils
 
+from aerospike_filters import conf
 from aerospike_filters.probe import rootfs
 
 DEFAULT_STATE_PATH = '/var/lib/nova'
@@ -137,8 +138,9 @@ def _read_ini(root, name):
         raise NovaConfError('%s: cannot read: %s'
                             % (name, exc.strerror or exc))
     except cfg.ParseError as exc:
-        raise NovaConfError('%s: not an INI file: %s'
-                            % (name, str(exc).splitlines()[0]))
+        # Named as the host names it; never the line (it may be a secret).
+        exc.filename = name
+        raise NovaConfError(conf.ini_error(exc))
 
 
 def _merge(sections, parsed):

@@ -172,9 +172,21 @@ def _file_backend(root, conf, images_type, nocow, advice):
     Appends the seed's advice for raw files that could be faster.
     """
     path = rootfs.resolve(root, conf.instances_path)
+    if not os.path.isdir(rootfs.on_disk(root, path)):
+        # Never the filesystem of a parent: the disks are not there.
+        raise novaconf.BadOption(
+            '%s: [DEFAULT] instances_path %s %s, so nothing says where the '
+            'disks are: create it or set [DEFAULT] instances_path to the '
+            "instances directory%s" % (
+                conf.files[-1], conf.instances_path,
+                'is not a directory' if os.path.lexists(
+                    rootfs.on_disk(root, path)) else 'does not exist',
+                '' if root == '/' else ' (under --root %s, as the host '
+                'sees it)' % root))
     mount = mounts.mount_of(mounts.load(root), path)
     if mount is None:
-        raise ProbeError('%s: no mount holds %s' % (mounts.MOUNTINFO, path))
+        raise ProbeError('%s: no mount holds %s' % (
+            mounts.table_path(root), path))
     where = '%s (instances_path %s) is on %s, a %s filesystem' % (
         path, conf.instances_path, mount.point, mount.fstype)
     network = mounts.NETWORK_FILESYSTEMS.get(mount.fstype)
@@ -182,6 +194,11 @@ def _file_backend(root, conf, images_type, nocow, advice):
         network = 'nfs'
     if network is not None:
         return network, where + ' over the network (%s)' % mount.source
+    if mount.fstype in mounts.MEMORY_FILESYSTEMS:
+        raise novaconf.BadOption(
+            '%s: %s, in memory: disks there are lost at reboot; set [DEFAULT] '
+            'instances_path to a directory on a local disk' % (
+                conf.files[-1], where))
     if images_type == 'qcow2':
         return 'qcow2', where + '; qcow2 images are copy-on-write'
     if not conf.force_raw_images:

@@ -13,6 +13,7 @@
 """AerospikeStorageFilter: Aerospike flavors only on fast local storage."""
 
 import collections
+import shlex
 
 import nova.conf as nova_conf
 from nova.scheduler import filters
@@ -168,7 +169,8 @@ def _capped(request_verdicts, cap):
     return (said + ' and the flavor requires no trait, so suitable hosts '
             'may never have been considered: publish host traits '
             '(aerospike-filters trait publish), then give the flavor its '
-            'trait %s (aerospike-filters flavor repair %s)' % (trait, flavor))
+            'trait %s (aerospike-filters flavor repair %s)'
+            % (trait, shlex.quote(flavor)))
 
 
 def is_rebuild(spec_obj):

@@ -25,6 +25,7 @@ availability zone or other metadata.
 """
 
 import collections
+import shlex
 
 from aerospike_filters import host_facts
 from aerospike_filters import storage
@@ -79,31 +80,37 @@ def plan(host, backend, aggregates,
         if host not in agg.hosts or agg.name == target:
             continue
         if is_managed(agg.name):
-            steps.append(Step(LEAVE, agg.name,
-                              'openstack aggregate remove host %s %s'
-                              % (agg.name, host)))
+            steps.append(Step(LEAVE, agg.name, openstack_command(
+                'aggregate', 'remove', 'host', agg.name, host)))
         elif backend_key in agg.metadata and (
                 storage.backend_for(agg.metadata[backend_key]) is None or
                 storage.backend_for(agg.metadata[backend_key]).name
                 != wanted):
-            steps.append(Step(CONFLICT, agg.name,
-                              'openstack aggregate unset --property %s %s'
-                              % (backend_key, agg.name)))
+            steps.append(Step(CONFLICT, agg.name, openstack_command(
+                'aggregate', 'unset', '--property', backend_key, agg.name)))
     if target is None:
         return steps
     existing = [a for a in aggregates if a.name == target]
+    metadata = '%s=%s' % (backend_key, wanted)
     if not existing:
-        steps.append(Step(CREATE, target,
-                          'openstack aggregate create --property %s=%s %s'
-                          % (backend_key, wanted, target)))
+        steps.append(Step(CREATE, target, openstack_command(
+            'aggregate', 'create', '--property', metadata, target)))
     elif existing[0].metadata.get(backend_key) != wanted:
-        steps.append(Step(SET_METADATA, target,
-                          'openstack aggregate set --property %s=%s %s'
-                          % (backend_key, wanted, target)))
+        steps.append(Step(SET_METADATA, target, openstack_command(
+            'aggregate', 'set', '--property', metadata, target)))
     if not existing or host not in existing[0].hosts:
-        steps.append(Step(JOIN, target, 'openstack aggregate add host %s %s'
-                          % (target, host)))
+        steps.append(Step(JOIN, target, openstack_command(
+            'aggregate', 'add', 'host', target, host)))
     return steps
+
+
+def openstack_command(*words):
+    """An ``openstack`` command line, every word shell-quoted.
+
+    Host names come from the computes' own nova.conf: a name such as
+    ``c1;curl x|sh`` must reach the admin's shell as one word.
+    """
+    return ' '.join(['openstack'] + [shlex.quote(w) for w in words])
 
 
 def aggregates_after(host, backend, aggregates,

@@ -38,8 +38,10 @@ option's default).
 """
 
 import io
+import json
 import os
 import shlex
+import subprocess
 import sys
 import threading
 import types
@@ -366,6 +368,44 @@ class CloudTestCase(test.TestCase,
                 self._run_openstack(argv[1:])
             else:
                 self.fail('cannot apply %r' % part)
+
+    def run_in_bash(self, command_line):
+        """Apply a command line a tool printed through a real shell.
+
+        bash parses it, as in the admin's terminal; ``openstack`` and
+        ``aerospike-filters`` there are stand-ins that record the words
+        bash gives them, which then run as :meth:`run_printed` runs them.
+        Returns the recorded argv lists; a word bash split, expanded or
+        ran on its own (``;``, ``$()``) shows there, or in ``canary``.
+        """
+        work = self.useFixture(fixtures.TempDir()).path
+        record = os.path.join(work, 'argv.jsonl')
+        for name in ('openstack', 'aerospike-filters'):
+            stub = os.path.join(work, name)
+            with open(stub, 'w') as stream:
+                stream.write('#!%s\nimport json, os, sys\n'
+                             'with open(%r, "a") as f:\n'
+                             '    f.write(json.dumps([os.path.basename('
+                             'sys.argv[0])] + sys.argv[1:]) + "\\n")\n'
+                             % (sys.executable, record))
+            os.chmod(stub, 0o755)
+        result = subprocess.run(
+            ['bash', '-c', command_line], cwd=work, capture_output=True,
+            text=True, timeout=60,
+            env={'PATH': work + ':/usr/bin:/bin', 'HOME': work})
+        self.assertEqual(0, result.returncode, (command_line, result))
+        self.assertEqual(sorted(os.listdir(work)),
+                         ['aerospike-filters', 'argv.jsonl', 'openstack'],
+                         'the shell ran something else: %r' % command_line)
+        with open(record) as stream:
+            calls = [json.loads(line) for line in stream]
+        for argv in calls:
+            if argv[0] == 'aerospike-filters':
+                status, out, err = self.run_cli(*argv[1:])
+                self.assertEqual(0, status, (argv, out, err))
+            else:
+                self._run_openstack(argv[1:])
+        return calls
 
     def _run_openstack(self, argv):
         conn = self.sdk()

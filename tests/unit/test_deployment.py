@@ -85,3 +85,40 @@ class TestTemplateOverride(base.BaseTestCase):
                                 read('template-overrides.j2')):
             self.assertIn('{%% block %s %%}\n    %s' % block, guide)
         self.assertIn('tools/kolla/Containerfile', guide)
+
+
+class TestDocumentedUnits(base.BaseTestCase):
+    """Every systemd service the guides give runs hardened."""
+
+    def services(self):
+        found = []
+        for directory, _, files in os.walk(os.path.join(tests.TOP, 'doc')):
+            for name in files:
+                if not name.endswith('.rst'):
+                    continue
+                with open(os.path.join(directory, name)) as stream:
+                    text = stream.read()
+                for block in re.findall(
+                        r'# /etc/systemd/system/(\S+\.service)\n(.*?)'
+                        r'(?=\n    # /etc/|\n\S|\Z)', text, re.S):
+                    found.append(block)
+        return found
+
+    def test_unprivileged_read_only_no_new_privileges(self):
+        services = self.services()
+        self.assertGreaterEqual(len(services), 2)
+        for unit, text in services:
+            self.assertRegex(text, r'\n    (User=(?!root)\w+|DynamicUser='
+                                   r'yes)\n', unit)
+            self.assertIn('\n    NoNewPrivileges=yes\n', text, unit)
+            self.assertIn('\n    ProtectSystem=strict\n', text, unit)
+            # A credential only through systemd's store, never inline.
+            self.assertNotRegex(text, r'(?i)password|OS_PASSWORD', unit)
+            if 'OS_C' in text:
+                self.assertIn('LoadCredential=clouds.yaml:', text, unit)
+
+    def test_no_unit_puts_a_credential_on_a_compute(self):
+        for unit, text in self.services():
+            if 'probe' in unit:
+                self.assertNotIn('OS_CLOUD', text, unit)
+                self.assertIn('PrivateNetwork=yes', text, unit)

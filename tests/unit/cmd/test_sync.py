@@ -10,14 +10,18 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""sync never shows credentials, whatever goes wrong."""
+"""sync never shows credentials, whatever goes wrong; a report names
+its own host."""
 
+import json
 import os
 import subprocess
 import sys
 
 import fixtures
 from oslotest import base
+
+from tests.unit import test_cli
 
 SECRET = 'S3cr3t-Passw0rd-do-not-print'
 CLOUDS = '''clouds:
@@ -55,3 +59,19 @@ class TestNoSecrets(base.BaseTestCase):
                 capture_output=True, text=True, env=env, timeout=120)
             self.assertNotEqual(0, result.returncode, args)
             self.assertNotIn(SECRET, result.stdout + result.stderr, args)
+
+
+class TestReportOnTheController(test_cli.CliTestCase):
+    """sync --report --host on the controller: a report for that host."""
+
+    def test_a_report_never_speaks_for_another_host(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        report = os.path.join(tmp, 'c1.json')
+        with open(report, 'w') as stream:
+            json.dump({'host': 'c2', 'ephemeral_backend': 'lvm'}, stream)
+        result = self.run_here('sync', '--report', report, '--host', 'c1',
+                               '--dry-run')
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertEqual(
+            "%s describes host 'c2', not --host c1: bring each compute's "
+            "own report\n" % report, result.stderr)

@@ -17,6 +17,8 @@ import os
 import fixtures
 
 ROOT_MOUNT = '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n'
+#: The host's mount table under --root (the host's first process's).
+HOST_MOUNTINFO = '/proc/1/mountinfo'
 
 
 class FakeHost(fixtures.Fixture):
@@ -25,7 +27,7 @@ class FakeHost(fixtures.Fixture):
     def _setUp(self):
         self.root = self.useFixture(fixtures.TempDir()).path
         self.mountinfo = [ROOT_MOUNT]
-        self.write('/proc/self/mountinfo', ROOT_MOUNT)
+        self.write(HOST_MOUNTINFO, ROOT_MOUNT)
 
     def path(self, host_path):
         return os.path.join(self.root, host_path.lstrip('/'))
@@ -53,7 +55,7 @@ class FakeHost(fixtures.Fixture):
             % (30 + len(self.mountinfo), len(self.mountinfo),
                point.replace(' ', '\\040'), len(self.mountinfo), fstype,
                source))
-        self.write('/proc/self/mountinfo', ''.join(self.mountinfo))
+        self.write(HOST_MOUNTINFO, ''.join(self.mountinfo))
         self.mkdir(point)
 
     def nvme(self, address, vendor='144d', product='a80a', driver='nvme',

@@ -53,7 +53,7 @@ class TestTable(base.BaseTestCase):
         host.mkdir('/var/lib/nova/instances')
         words = filesystem.split()
         options = 'rw,noatime' if 'noatime' in words else 'rw,relatime'
-        host.write('/proc/self/mountinfo', fakehost.ROOT_MOUNT +
+        host.write(fakehost.HOST_MOUNTINFO, fakehost.ROOT_MOUNT +
                    '30 22 0:40 / /var/lib/nova %s - %s /dev/sdb rw\n'
                    % (options, words[0]))
         conf = '[DEFAULT]\n' + ''.join(

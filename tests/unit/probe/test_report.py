@@ -128,6 +128,7 @@ class TestPaths(ProbeTestCase):
 
     def test_mount_point_with_a_space(self):
         self.host.mount('/srv/nova store', 'nfs')
+        self.host.mkdir('/srv/nova store/instances')
         self.assertEqual('nfs', self.backend(
             '[DEFAULT]\ninstances_path = /srv/nova store/instances\n'
             '[libvirt]\nimages_type = raw\n'))
@@ -142,6 +143,7 @@ class TestPaths(ProbeTestCase):
 
     def test_state_path_substitution(self):
         self.host.mount('/srv/nova', 'nfs')
+        self.host.mkdir('/srv/nova/instances')
         self.assertEqual('nfs', self.backend(
             '[DEFAULT]\nstate_path = /srv/nova\n[libvirt]\nimages_type = '
             'raw\n'))
@@ -262,7 +264,16 @@ class TestBadInput(ProbeTestCase):
 
     def test_not_an_ini_file(self):
         self.host.nova_conf('images_type = raw\n[libvirt\n')
-        self.assertProbeError('nova.conf', 'INI')
+        self.assertProbeError('/etc/nova/nova.conf: line 2: Section must '
+                              'be started before assignment; correct that '
+                              'line')
+
+    def test_a_line_that_does_not_parse_is_never_repeated(self):
+        self.host.nova_conf('[placement]\npassword PlacementS3cret\n')
+        exc = self.assertRaises(report.ProbeError, report.probe,
+                                root=self.host.root)
+        self.assertEqual("/etc/nova/nova.conf: line 2: No ':' or '=' found "
+                         "in assignment; correct that line", str(exc))
 
     def assertMisconfigured(self, conf, *fragments):
         """Never raw by default: unsuitable, one line with the fix."""
@@ -295,15 +306,33 @@ class TestBadInput(ProbeTestCase):
             'images_type = lvm\nimages_volume_group = vg\n',
             'set [DEFAULT] preallocate_images = space')
 
-    def test_missing_mountinfo(self):
-        os.remove(self.host.path('/proc/self/mountinfo'))
+    def test_missing_host_mount_table(self):
+        """A container without the host's /proc: fail closed."""
+        os.remove(self.host.path(fakehost.HOST_MOUNTINFO))
+        # The probe's own table is there, and says ext4: never used.
+        self.host.write('/proc/self/mountinfo', fakehost.ROOT_MOUNT)
         self.host.nova_conf('[libvirt]\nimages_type = raw\n')
-        self.assertProbeError('/proc/self/mountinfo', 'cannot read')
+        self.assertProbeError(
+            self.host.path('/proc/1/mountinfo'), 'cannot read',
+            "host's / recursively", '-v /:/host:ro,rslave')
 
     def test_garbled_mountinfo(self):
-        self.host.write('/proc/self/mountinfo', 'garbage\n')
+        self.host.write(fakehost.HOST_MOUNTINFO, 'garbage\n')
         self.host.nova_conf('[libvirt]\nimages_type = raw\n')
-        self.assertProbeError('/proc/self/mountinfo', 'line 1')
+        self.assertProbeError('/proc/1/mountinfo', 'line 1')
+
+    def test_missing_instances_path_is_unsuitable(self):
+        """Never the filesystem of a parent directory: not there, unknown."""
+        self.assertMisconfigured(
+            '[DEFAULT]\ninstances_path = /nonexistent/instances\n'
+            '[libvirt]\nimages_type = raw\n',
+            'instances_path /nonexistent/instances does not exist',
+            'create it or set [DEFAULT] instances_path')
+        self.host.write('/srv/instances', 'a file\n')
+        self.assertMisconfigured(
+            '[DEFAULT]\ninstances_path = /srv/instances\n'
+            '[libvirt]\nimages_type = raw\n',
+            'instances_path /srv/instances is not a directory')
 
     def test_bad_device_spec(self):
         self.host.nova_conf('[pci]\ndevice_spec = {vendor\n')
