@@ -255,7 +255,7 @@ class TestConnectionErrors(CliTestCase):
         status, out, err = self.run_cli('snapshot', '--os-cloud', 'nope',
                                         connection=False)
         self.assertEqual(2, status)
-        self.assertIn("cannot use cloud 'nope'", err)
+        self.assertIn("cloud 'nope': no clouds.yaml defines it", err)
 
     def test_unreachable_endpoint(self):
         conn = self.sdk()

@@ -64,10 +64,14 @@ class TestInstall(testtools.TestCase):
 
     def pip_install(self, env, what, cwd=None):
         # This environment's pip, into the new one; no index, no
-        # dependencies: they are this environment's.
+        # dependencies: they are this environment's. This environment's
+        # own (editable) install of the same version shows through the
+        # .pth file: --ignore-installed, or pip would call it satisfied
+        # and install nothing.
         self.sh([sys.executable, '-m', 'pip', '--python',
                  os.path.join(env, 'bin', 'python'), 'install', '-q',
-                 '--no-deps', '--no-build-isolation', '--no-index', what],
+                 '--no-deps', '--no-build-isolation', '--no-index',
+                 '--ignore-installed', what],
                 cwd=cwd)
 
     def assertInstalled(self, env):
