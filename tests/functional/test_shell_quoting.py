@@ -20,7 +20,9 @@ expanded or run on its own, and the fix does what it says.
 """
 
 import json
+import os
 
+from aerospike_filters.sync import plan
 from tests.functional import base
 
 #: What a shell must never split, expand or run.
@@ -53,13 +55,18 @@ class TestHostileNames(base.CloudTestCase):
             '/os-aggregates/%s' % self.aggregate('rack ' + HOSTILE)).body
         self.assertNotIn('ephemeral_backend',
                          agg['aggregate']['metadata'])
-        # And a host named by its own nova.conf: one word, as given.
+        # A host nova does not know (such a name cannot be registered
+        # through nova's API) is refused in one line, nothing planned.
         status, out, err = self.run_cli('sync', '--host', HOSTILE_HOST,
                                         '--backend', 'lvm', '--dry-run',
                                         '-f', 'json')
-        self.assertEqual(0, status, err)
-        steps = json.loads(out)['steps']
-        join = [s for s in steps if ' add host ' in s]
+        self.assertEqual((2, ''), (status, out), err)
+        self.assertEqual(1, len(err.strip().splitlines()), err)
+        self.assertFalse(os.path.exists('PWNED'))
+        # A host named by its own nova.conf (nova's services table does
+        # not check it): sync's plan gives it as one word, as given.
+        steps = plan.plan(HOSTILE_HOST, 'lvm', [])
+        join = [s.command for s in steps if ' add host ' in s.command]
         self.assertEqual(1, len(join), steps)
         calls = self.record_only(join[0])
         self.assertEqual([['openstack', 'aggregate', 'add', 'host',
