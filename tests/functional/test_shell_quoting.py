@@ -86,33 +86,31 @@ class TestHostileNames(base.CloudTestCase):
         self.assertEqual([argv[1:] for argv in recorded], calls)
         return recorded
 
+    def doctor_findings(self, conf, obj):
+        """doctor's findings (JSON) about one object."""
+        status, out, err = self.run_cli('doctor', '--config-file', conf,
+                                        '-f', 'json')
+        return [f for f in json.loads(out) if f['Object'] == obj]
+
     def test_doctor_quotes_aggregates(self):
         name = 'odd ' + HOSTILE
         self.add_to_aggregate(name, 'qcow2-1', {'ephemeral_backend': 'zfs'})
         conf = self.nova_conf()
-        status, out, err = self.run_cli('doctor', '--config-file', conf,
-                                        '-f', 'json')
-        found = [f for f in json.loads(out)
-                 if f['Object'] == "aggregate '%s'" % name]
-        self.assertEqual(1, len(found), out)
+        found = self.doctor_findings(conf, "aggregate '%s'" % name)
+        self.assertEqual(1, len(found), found)
         calls = self.run_in_bash(found[0]['Fix'])
         self.assertEqual([['openstack', 'aggregate', 'unset', '--property',
                            'ephemeral_backend', name]], calls)
-        status, out, err = self.run_cli('doctor', '--config-file', conf,
-                                        '-f', 'json')
-        self.assertNotIn("aggregate '%s'" % name,
-                         [f['Object'] for f in json.loads(out)])
+        self.assertEqual([], self.doctor_findings(conf,
+                                                  "aggregate '%s'" % name))
 
     def test_doctor_trait_publish_and_flavor_repair_quote_flavors(self):
         name = 'aero ' + HOSTILE
         flavor_id = self.flavor(name, 'lvm')
         conf = self.nova_conf(base.SCHEDULER_CONF +
                               '[scheduler]\nmax_placement_results = 1\n')
-        status, out, err = self.run_cli('doctor', '--config-file', conf,
-                                        '-f', 'json')
-        found = [f for f in json.loads(out)
-                 if f['Object'] == "flavor '%s'" % name]
-        self.assertEqual(1, len(found), out)
+        found = self.doctor_findings(conf, "flavor '%s'" % name)
+        self.assertEqual(1, len(found), found)
         # trait publish, then flavor repair of that very flavor.
         calls = self.run_in_bash(found[0]['Fix'])
         self.assertEqual(['aerospike-filters', 'trait', 'publish'],
