@@ -79,6 +79,7 @@ class Providers:
         self.retry = retry
         self._all = None
         self._managed = None
+        self._uuids = {}
 
     def _json(self, url):
         return _placement_json(self.conn, url, self.retry)
@@ -98,20 +99,33 @@ class Providers:
     def managed_traits(self):
         """{provider name: sorted managed traits}, for providers with any.
 
-        One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``),
-        not one per provider.
+        One query per managed trait that exists (``CUSTOM_AEROSPIKE_*``
+        but the facts), not one per provider.
         """
         if self._managed is None:
-            names = self._json('/traits?name=startswith:%s'
-                               % traits.PREFIX)['traits']
-            found = {}
-            for trait in sorted(names):
-                for provider in self._json(
-                        '/resource_providers?required=%s' % trait)[
-                            'resource_providers']:
-                    found.setdefault(provider['name'], []).append(trait)
-            self._managed = found
+            self._managed = self._carrying(traits.PREFIX, traits.is_managed)
         return self._managed
+
+    def fact_traits(self):
+        """{provider name: (uuid, sorted fact traits)}, for those with any.
+
+        One query per fact trait that exists (a backend or an NVMe count
+        some compute published), not one per provider.
+        """
+        found = self._carrying(traits.FACT_PREFIX, traits.is_fact)
+        return {name: (self._uuids[name], facts)
+                for name, facts in found.items()}
+
+    def _carrying(self, prefix, keep):
+        names = self._json('/traits?name=startswith:%s' % prefix)['traits']
+        found = {}
+        for trait in sorted(t for t in names if keep(t)):
+            for provider in self._json(
+                    '/resource_providers?required=%s' % trait)[
+                        'resource_providers']:
+                found.setdefault(provider['name'], []).append(trait)
+                self._uuids[provider['name']] = provider['uuid']
+        return found
 
 
 def pci_inventory(conn, node_to_host, providers=None):

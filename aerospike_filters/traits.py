@@ -26,12 +26,22 @@ accepted-tier set (7 for the tiers nvme, lvm, raw), named after the set:
   (``trait:<TRAIT>=required``): ``aerospike:storage=local`` without NVMe
   devices requires ``CUSTOM_AEROSPIKE_STORAGE_LVM_RAW``.
 
-Every trait starting with :data:`PREFIX` is managed: publishing sets
-exactly the computed ones and leaves every other trait alone (earlier
-releases' ``CUSTOM_AEROSPIKE_BACKEND_*`` traits are managed, so removed).
+Every trait starting with :data:`PREFIX` is managed, except the facts:
+publishing sets exactly the computed ones and leaves every other trait
+alone (earlier releases' ``CUSTOM_AEROSPIKE_BACKEND_*`` traits are
+managed, so removed).
+
+Facts (:data:`FACT_PREFIX`) are what a compute says of itself through
+nova's provider config (``probe --provider-config``): its backend
+(``CUSTOM_AEROSPIKE_FACT_BACKEND_LVM``) and, if any, its NVMe
+passthrough drive count (``CUSTOM_AEROSPIKE_FACT_NVME_2``). nova-compute
+owns them (it re-adds them at every start): the tools never publish
+them, and only ``trait sync-facts`` removes them, from a host whose
+facts conflict.
 Pure Python; no nova import.
 """
 
+import collections
 import itertools
 
 from aerospike_filters import request as storage_request
@@ -45,6 +55,12 @@ STORAGE_PREFIX = PREFIX + 'STORAGE_'
 #: How a flavor requires a trait (nova's extra spec syntax).
 FLAVOR_SPEC_PREFIX = 'trait:'
 REQUIRED = 'required'
+#: The facts a compute publishes of itself (nova's provider config).
+FACT_PREFIX = PREFIX + 'FACT_'
+#: A fact trait per backend: ``CUSTOM_AEROSPIKE_FACT_BACKEND_<BACKEND>``.
+BACKEND_FACT_PREFIX = FACT_PREFIX + 'BACKEND_'
+#: The NVMe passthrough drive count: ``CUSTOM_AEROSPIKE_FACT_NVME_<N>``.
+NVME_FACT_PREFIX = FACT_PREFIX + 'NVME_'
 
 #: Every non-empty set of tiers, each in the tiers' order of preference.
 TIER_SETS = tuple(frozenset(combination)
@@ -64,8 +80,56 @@ ALL_TRAITS = tuple(trait_for_tiers(tiers) for tiers in TIER_SETS)
 
 
 def is_managed(trait):
-    """Whether the plugin's tools own this trait."""
-    return isinstance(trait, str) and trait.startswith(PREFIX)
+    """Whether the plugin's tools own this trait (facts are nova-compute's)."""
+    return (isinstance(trait, str) and trait.startswith(PREFIX) and
+            not is_fact(trait))
+
+
+def is_fact(trait):
+    """Whether this is a fact a compute published of itself."""
+    return isinstance(trait, str) and trait.startswith(FACT_PREFIX)
+
+
+def backend_fact(backend):
+    """The fact trait of a (canonical) backend name."""
+    return BACKEND_FACT_PREFIX + backend.upper()
+
+
+def fact_traits(backend, nvme_devices):
+    """The fact traits of a probed host: its backend, its NVMe count."""
+    found = [backend_fact(backend)]
+    if nvme_devices:
+        found.append(NVME_FACT_PREFIX + str(int(nvme_devices)))
+    return sorted(found)
+
+
+#: Every backend fact trait there can be, {trait: backend}.
+BACKEND_FACTS = {backend_fact(name): name for name in storage.BACKENDS}
+
+Facts = collections.namedtuple('Facts', 'backend nvme_devices conflicts')
+Facts.__doc__ = """What a provider's fact traits say: ``backend`` (None
+when none or several), ``nvme_devices`` (0 when none said) and
+``conflicts``, the fact traits that contradict each other (a stale
+fact left by a changed nova.conf: nova-compute never removes one)."""
+
+
+def facts_of(traits):
+    """The :class:`Facts` of a provider's traits, or None if it has none."""
+    facts = sorted(t for t in traits if is_fact(t))
+    if not facts:
+        return None
+    backends = [t for t in facts if t in BACKEND_FACTS]
+    counts = [t for t in facts if t.startswith(NVME_FACT_PREFIX) and
+              t[len(NVME_FACT_PREFIX):].isdigit()]
+    # Facts of a later release are not this one's to judge: ignored.
+    if len(backends) > 1 or len(counts) > 1:
+        return Facts(None, 0, sorted(backends + counts))
+    if not backends:
+        # An NVMe count alone says nothing of the backend: unsuitable.
+        return Facts(None, 0, [])
+    return Facts(BACKEND_FACTS[backends[0]],
+                 int(counts[0][len(NVME_FACT_PREFIX):]) if counts else 0,
+                 [])
 
 
 def flavor_spec(trait):

@@ -10,7 +10,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""``aerospike-filters trait publish``: placement pre-selects the hosts."""
+"""``aerospike-filters trait publish`` and ``trait sync-facts``."""
 
 from cliff import lister
 from osc_lib.cli import format_columns
@@ -18,6 +18,7 @@ from osc_lib.cli import format_columns
 from aerospike_filters import cli
 from aerospike_filters import cloud
 from aerospike_filters import live
+from aerospike_filters.sync import facts as facts_sync
 from aerospike_filters.sync import traits as publishing
 
 COLUMNS = ('Host', 'Node', 'Traits', 'Added', 'Removed', 'Result')
@@ -130,3 +131,83 @@ def _row(host, change, dry_run):
     return (host, change.node, format_columns.ListColumn(change.after),
             format_columns.ListColumn(added),
             format_columns.ListColumn(removed), result)
+
+
+FACT_COLUMNS = ('Host', 'Node', 'Facts', 'Backend', 'Steps', 'Traits',
+                'Result')
+
+
+class SyncFacts(cli.CommandBase, lister.Lister):
+    """Follow the facts the computes published through nova's provider config.
+
+    Runs on a controller, with admin credentials (none on the computes:
+    each compute's probe --provider-config writes its facts, and its
+    nova-compute publishes them on its own resource provider with its own
+    placement credential). Moves each host with facts into
+    aerospike-backend-<backend> and out of every other backend aggregate
+    (as sync does), and makes its compute node carry the tier traits of
+    that backend and its NVMe drives (as trait publish does). Hosts
+    without facts are left alone.
+
+    A host with conflicting facts (two backends: a stale one left by a
+    changed nova.conf) leaves every backend aggregate and its fact traits
+    are removed; restart its nova-compute to publish the current ones.
+    Requests grow with the facts in use and the changes, not with the
+    number of hosts. Idempotent; a failure names the provider and the
+    fault (exit 1; the other hosts are done) and a rerun converges.
+    """
+
+    report_columns = FACT_COLUMNS
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        cli.add_cloud_argument(parser)
+        cli.add_config_file_argument(parser)
+        parser.add_argument(
+            '--host', metavar='<host>', action='append', default=[],
+            dest='hosts', help='only this compute host; repeat for several '
+                               '(default: every host with facts)')
+        parser.add_argument('--dry-run', action='store_true',
+                            help='show the changes, make none')
+        cli.add_retries_argument(parser)
+        return parser
+
+    def take_action(self, args):
+        settings = cli.settings_from_files(args.config_file)
+        conn = cli.connect(self, args.os_cloud)
+        run = facts_sync.FactsSync(conn, settings,
+                                   retry=cloud.Retrying(attempts=args.retries),
+                                   dry_run=args.dry_run)
+        with cli.cloud_errors('Reading the cloud'):
+            results = run.run(only=set(args.hosts))
+        missing = sorted(set(args.hosts) - {r.host for r in results})
+        rows, failures = [], []
+        for result in results:
+            if result.error:
+                failures.append(result.error)
+                outcome = 'failed: %s' % result.error
+            elif result.conflicts:
+                outcome = ('would fail closed' if args.dry_run
+                           else 'failed closed')
+                self.app.stderr.write(
+                    ('(dry run) ' if args.dry_run else '') +
+                    facts_sync.restart_hint(result.host, result.conflicts) +
+                    '\n')
+            elif result.steps:
+                outcome = 'would change' if args.dry_run else 'changed'
+            else:
+                outcome = 'unchanged'
+            rows.append((result.host, result.node,
+                         format_columns.ListColumn(result.facts),
+                         result.backend,
+                         format_columns.ListColumn(
+                             s.command for s in result.steps),
+                         format_columns.ListColumn(result.traits), outcome))
+        for host in missing:
+            self.app.stderr.write(
+                '%s: no facts published; run probe --provider-config before '
+                'its nova-compute starts, then restart it\n' % host)
+        for failure in failures:
+            self.app.stderr.write(failure + '\n')
+        self.needs_attention = bool(failures)
+        return FACT_COLUMNS, rows

@@ -72,7 +72,8 @@ class ProviderTraits:
             self._call('Creating trait %s' % name, 'put', '/traits/%s' % name)
             self._known.add(name)
 
-    def publish(self, node, uuid, wanted, dry_run=False, managed=None):
+    def publish(self, node, uuid, wanted, dry_run=False, managed=None,
+                owns=trait_contract.is_managed):
         """Make ``uuid`` carry exactly the managed traits ``wanted(current)``.
 
         :param wanted: callable(current traits) -> managed traits to carry.
@@ -80,6 +81,8 @@ class ProviderTraits:
             bulk read just said: if they are already what it should carry,
             no request is made; otherwise (or when None) the provider's
             traits are read and written with its generation.
+        :param owns: which traits ``wanted`` decides (the managed ones;
+            the facts, to remove conflicting ones); the others are kept.
         :returns: a :class:`Change`.
         :raises TraitError: naming the provider and the fault.
         """
@@ -90,9 +93,9 @@ class ProviderTraits:
         for _ in range(self.attempts):
             current, generation = self._read(node, uuid)
             target = frozenset(wanted(current))
-            kept = {t for t in current if not trait_contract.is_managed(t)}
+            kept = {t for t in current if not owns(t)}
             after = sorted(kept | target)
-            before = sorted(t for t in current if trait_contract.is_managed(t))
+            before = sorted(t for t in current if owns(t))
             if set(after) == set(current) or dry_run:
                 return Change(node, before, sorted(target),
                               set(after) != set(current))
@@ -184,6 +187,21 @@ def _wanted(facts, nvme, allow):
     return wanted
 
 
+def host_wanted(settings, host, aggregates, nvme_devices):
+    """callable(current traits) -> the managed traits of one host.
+
+    :param aggregates: the cloud's aggregates (sync.plan.Aggregate), as
+        they are (or will be) after the host's move.
+    :param nvme_devices: its NVMe passthrough devices, or None if unknown.
+    """
+    data = {'hosts': [{'host': host}],
+            'aggregates': [{'name': agg.name, 'hosts': [host],
+                            'metadata': {k: str(v) for k, v in
+                                         agg.metadata.items()}}
+                           for agg in aggregates if host in agg.hosts]}
+    return wanted_traits(data, settings, [], {host: nvme_devices})[host]
+
+
 def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
                  nodes, dry_run=False):
     """Publish one host's traits (``sync --traits``); a Change per node.
@@ -195,12 +213,7 @@ def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
     :param nodes: {compute node name: its provider's uuid, or None to look
         it up by name}.
     """
-    data = {'hosts': [{'host': host}],
-            'aggregates': [{'name': agg.name, 'hosts': [host],
-                            'metadata': {k: str(v) for k, v in
-                                         agg.metadata.items()}}
-                           for agg in aggregates if host in agg.hosts]}
-    wanted = wanted_traits(data, settings, [], {host: nvme_devices})[host]
+    wanted = host_wanted(settings, host, aggregates, nvme_devices)
     providers = ProviderTraits(conn, retry=retry)
     changes = []
     for node, uuid in sorted(nodes.items()):
