@@ -151,7 +151,8 @@ class SyncFacts(cli.CommandBase, lister.Lister):
 
     A host with conflicting facts (two backends: a stale one left by a
     changed nova.conf) leaves every backend aggregate and its fact traits
-    are removed; restart its nova-compute to publish the current ones.
+    are removed; restart its nova-compute to publish the current ones
+    (exit status 1 until then).
     Requests grow with the facts in use and the changes, not with the
     number of hosts. Idempotent; a failure names the provider and the
     fault (exit 1; the other hosts are done) and a rerun converges.
@@ -209,5 +210,7 @@ class SyncFacts(cli.CommandBase, lister.Lister):
                 'its nova-compute starts, then restart it\n' % host)
         for failure in failures:
             self.app.stderr.write(failure + '\n')
-        self.needs_attention = bool(failures)
+        # A host failed closed needs its nova-compute restarted.
+        self.needs_attention = bool(failures) or any(
+            r.conflicts for r in results)
         return FACT_COLUMNS, rows
