@@ -426,6 +426,7 @@ def check_cloud(data, settings, hosts_for, tool_args=''):
                              _carried_traits(data), tool_args)
     return (_check_aggregate_values(data, key) +
             _check_hosts(data, settings) +
+            _check_published_facts(data, settings, tool_args) +
             [finding for flavor in data.get('flavors', [])
              for finding in _check_flavor(flavor, context)] +
             _check_dedicated(data, settings))
@@ -488,6 +489,41 @@ def _check_hosts(data, settings):
                     name, sync_plan.openstack_command(
                         'aggregate', 'add', 'host',
                         sync_plan.aggregate_name('lvm'), name))))
+    return found
+
+
+def _check_published_facts(data, settings, tool_args):
+    """Hosts whose published facts (provider config) and aggregates differ."""
+    key = settings.ephemeral_backend_key
+    members = _aggregates_of(data)
+    found = []
+    for host in data['hosts']:
+        facts = traits.facts_of(host.get('facts', []))
+        if facts is None:
+            continue
+        name = host['host']
+        fix = _tool('trait sync-facts --host %s' % shlex.quote(name),
+                    tool_args)
+        if facts.conflicts:
+            found.append(Finding(
+                ERROR, "host '%s'" % name,
+                'publishes conflicting facts %s (a stale one, left by a '
+                'changed nova.conf); the fix strips them and takes it out of '
+                'every backend aggregate; then restart its nova-compute to '
+                'publish the current ones' % ', '.join(facts.conflicts),
+                fix))
+            continue
+        if facts.backend is None:
+            continue
+        described = host_facts.facts_from_aggregates(
+            [(a['name'], a.get('metadata', {})) for a in members[name]], key)
+        said = described.backend
+        if said is None or said.name != facts.backend:
+            found.append(Finding(
+                WARNING, "host '%s'" % name,
+                'its nova-compute published backend %s, its aggregates say '
+                '%s' % (facts.backend, said.name if said else 'none'),
+                fix))
     return found
 
 

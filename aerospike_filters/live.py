@@ -80,6 +80,8 @@ class Providers:
         self._all = None
         self._managed = None
         self._uuids = {}
+        self._names = None
+        self._facts = None
 
     def _json(self, url):
         return _placement_json(self.conn, url, self.retry)
@@ -103,7 +105,7 @@ class Providers:
         but the facts), not one per provider.
         """
         if self._managed is None:
-            self._managed = self._carrying(traits.PREFIX, traits.is_managed)
+            self._managed = self._carrying(traits.is_managed)
         return self._managed
 
     def fact_traits(self):
@@ -112,14 +114,19 @@ class Providers:
         One query per fact trait that exists (a backend or an NVMe count
         some compute published), not one per provider.
         """
-        found = self._carrying(traits.FACT_PREFIX, traits.is_fact)
-        return {name: (self._uuids[name], facts)
-                for name, facts in found.items()}
+        if self._facts is None:
+            found = self._carrying(traits.is_fact)
+            self._facts = {name: (self._uuids[name], facts)
+                           for name, facts in found.items()}
+        return self._facts
 
-    def _carrying(self, prefix, keep):
-        names = self._json('/traits?name=startswith:%s' % prefix)['traits']
+    def _carrying(self, keep):
+        if self._names is None:
+            # One list of the family's traits, for managed and facts.
+            self._names = self._json('/traits?name=startswith:%s'
+                                     % traits.PREFIX)['traits']
         found = {}
-        for trait in sorted(t for t in names if keep(t)):
+        for trait in sorted(t for t in self._names if keep(t)):
             for provider in self._json(
                     '/resource_providers?required=%s' % trait)[
                         'resource_providers']:
@@ -311,6 +318,7 @@ def snapshot(conn, providers=None, with_flavors=True):
     inventory = pci_inventory(conn, node_to_host, providers)
     pools, devices = inventory or ({}, {})
     published = providers.managed_traits()
+    facts = providers.fact_traits()
     hosts = []
     for service in sorted(services, key=lambda s: s.host):
         node = nodes.get(service.host, service.host)
@@ -318,6 +326,8 @@ def snapshot(conn, providers=None, with_flavors=True):
                 'disabled': service.status == 'disabled',
                 'down': service.state == 'down',
                 'traits': published.get(node, [])}
+        if node in facts:
+            host['facts'] = facts[node][1]
         if pools.get(service.host):
             host['pci_pools'] = pools[service.host]
         if devices.get(service.host):

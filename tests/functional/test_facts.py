@@ -22,6 +22,7 @@ traits; the filter then lands or refuses tagged boots accordingly.
 
 import json
 import os
+import shlex
 import sys
 
 from unittest import mock
@@ -260,3 +261,32 @@ class TestSyncFacts(FactsTestCase):
         self.assertIn('CUSTOM_AEROSPIKE_STORAGE_LVM_RAW', self.tiers('lvm-1'))
         rows, _ = self.sync_facts()
         self.assertEqual({'unchanged'}, {r['Result'] for r in rows.values()})
+
+    def doctor_on(self, host):
+        status, out, err = self.run_cli('doctor', '--config-file',
+                                        self.nova_conf(), '-f', 'json')
+        return [f for f in json.loads(out)
+                if f['Object'] == "host '%s'" % host and
+                ('published' in f['Finding'] or
+                 'conflicting facts' in f['Finding'])]
+
+    def test_doctor_reports_facts_and_aggregates_that_disagree(self):
+        found = self.doctor_on('lvm-1')
+        self.assertEqual(1, len(found), found)
+        self.assertIn('published backend lvm, its aggregates say none',
+                      found[0]['Finding'])
+        self.run_printed(found[0]['Fix'])
+        self.assertEqual([], self.doctor_on('lvm-1'))
+        self.assertEqual(['aerospike-backend-lvm'],
+                         self.backend_aggregates('lvm-1'))
+        # A stale fact: an error, whose fix strips it.
+        self.probe('lvm-1', self.qcow2_conf)
+        self.restart('lvm-1')
+        found = self.doctor_on('lvm-1')
+        self.assertEqual(['error'], [f['Severity'] for f in found], found)
+        self.assertIn('conflicting facts', found[0]['Finding'])
+        # Verbatim; exit 1: its nova-compute must be restarted.
+        status, out, err = self.run_cli(*shlex.split(found[0]['Fix'])[1:])
+        self.assertEqual(1, status, out + err)
+        self.assertEqual([], self.facts('lvm-1'))
+        self.assertEqual([], self.backend_aggregates('lvm-1'))
