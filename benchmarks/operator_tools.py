@@ -23,6 +23,8 @@ nova-api apart):
 * ``trait publish``: first run, steady state (nothing changed), after 1 %
   of the hosts moved from qcow2 to lvm;
 * ``sync --traits`` on one compute: moving it to lvm, then again (steady);
+* ``trait sync-facts`` once every compute published its facts (first
+  run, steady state, after 1 % of the hosts published another backend);
 * ``snapshot`` and ``doctor`` (live), before and after two NVMe devices
   per lvm host are reported to placement (child providers, as nova's
   ``[pci] report_in_placement`` makes them).
@@ -107,6 +109,25 @@ def build_case():
                         {'resource_provider_generation': 0, 'inventories': {
                             rc: {'total': 1}}}, version='1.20')
 
+        def publish_facts(self, hosts):
+            """Publish {host: backend} facts as nova-compute does."""
+            from aerospike_filters import traits
+            ctxt = context.get_admin_context()
+            nodes = {n.host: n.uuid for n in
+                     objects.ComputeNodeList.get_all(ctxt)}
+            for backend in set(hosts.values()):
+                self.placement.put('/traits/%s' % traits.backend_fact(
+                    backend), None, version='1.6')
+            for host, backend in sorted(hosts.items()):
+                url = '/resource_providers/%s/traits' % nodes[host]
+                body = self.placement.get(url, version='1.6').body
+                kept = [t for t in body['traits'] if not traits.is_fact(t)]
+                self.placement.put(url, {
+                    'traits': kept + [traits.backend_fact(backend)],
+                    'resource_provider_generation':
+                        body['resource_provider_generation']},
+                    version='1.6')
+
         def test_tools(self):
             self.count = count = int(os.environ['OPERATOR_TOOLS_HOSTS'])
             ctxt, lvm_hosts = self.make_cloud(count, publish=False)
@@ -127,6 +148,18 @@ def build_case():
             self.measure('sync --traits, steady', *sync)
             self.measure('snapshot', 'snapshot', '-o', os.devnull)
             self.measure('doctor', 'doctor', *conf)
+            # Every compute publishes its facts (probe --provider-config).
+            facts = {host: name for name, agg in self.backends.items()
+                     for host in agg.hosts}
+            self.publish_facts(facts)
+            self.measure('sync-facts, first run', 'trait', 'sync-facts',
+                         *conf)
+            self.measure('sync-facts, steady', 'trait', 'sync-facts', *conf)
+            qcow2 = sorted(h for h, b in facts.items() if b == 'qcow2')
+            self.publish_facts({host: 'lvm' for host in
+                                qcow2[:int(count * MOVED_SHARE)]})
+            self.measure('sync-facts, 1% changed', 'trait', 'sync-facts',
+                         *conf)
             self.add_nvme(lvm_hosts)
             self.measure('snapshot, NVMe in placement', 'snapshot', '-o',
                          os.devnull)
@@ -163,6 +196,8 @@ def run_command(conn, *argv):
 NAMES = ('trait publish, first run', 'trait publish, steady',
          'trait publish, 1% changed', 'sync --traits, one compute moves',
          'sync --traits, steady', 'snapshot', 'doctor',
+         'sync-facts, first run', 'sync-facts, steady',
+         'sync-facts, 1% changed',
          'snapshot, NVMe in placement', 'doctor, NVMe in placement',
          'trait publish, NVMe in placement')
 

@@ -36,10 +36,10 @@ import collections
 
 from aerospike_filters import cloud
 from aerospike_filters import live
-from aerospike_filters import traits as trait_contract
 from aerospike_filters.sync import apply
 from aerospike_filters.sync import plan as sync_plan
 from aerospike_filters.sync import traits as publishing
+from aerospike_filters import traits as trait_contract
 
 Result = collections.namedtuple(
     'Result', 'host node facts backend steps traits conflicts error')

@@ -27,7 +27,6 @@ import sys
 
 from unittest import mock
 
-import fixtures
 from nova.compute import provider_config as nova_provider_config
 
 from tests.functional import base

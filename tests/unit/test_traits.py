@@ -163,3 +163,46 @@ class TestUnknownNvme(base.BaseTestCase):
              ['CUSTOM_AEROSPIKE_BACKEND_LVM']),
             traits.drift(['CUSTOM_AEROSPIKE_BACKEND_LVM', 'CUSTOM_X'],
                          frozenset(['CUSTOM_AEROSPIKE_STORAGE_LVM'])))
+
+
+class TestFacts(base.BaseTestCase):
+
+    def test_every_backend_has_a_fact_and_it_reads_back(self):
+        for name in storage.BACKENDS:
+            published = traits.fact_traits(name, 2)
+            self.assertTrue(all(traits.is_fact(t) for t in published))
+            self.assertEqual(traits.Facts(name, 2, []),
+                             traits.facts_of(published + ['HW_CPU_X86_AVX']))
+
+    def test_facts_are_not_managed_so_publishing_never_removes_them(self):
+        fact = traits.backend_fact('lvm')
+        self.assertEqual('CUSTOM_AEROSPIKE_FACT_BACKEND_LVM', fact)
+        self.assertFalse(traits.is_managed(fact))
+        self.assertTrue(traits.is_managed(traits.ALL_TRAITS[0]))
+        self.assertEqual(([], []), traits.drift([fact], frozenset()))
+
+    def test_no_nvme_drive_publishes_no_count(self):
+        self.assertEqual(['CUSTOM_AEROSPIKE_FACT_BACKEND_RAW'],
+                         traits.fact_traits('raw', 0))
+        self.assertEqual(traits.Facts('raw', 0, []), traits.facts_of(
+            ['CUSTOM_AEROSPIKE_FACT_BACKEND_RAW']))
+
+    def test_two_backends_or_counts_conflict(self):
+        stale = ['CUSTOM_AEROSPIKE_FACT_BACKEND_LVM',
+                 'CUSTOM_AEROSPIKE_FACT_BACKEND_QCOW2']
+        self.assertEqual(traits.Facts(None, 0, stale),
+                         traits.facts_of(stale))
+        counts = ['CUSTOM_AEROSPIKE_FACT_BACKEND_LVM',
+                  'CUSTOM_AEROSPIKE_FACT_NVME_1',
+                  'CUSTOM_AEROSPIKE_FACT_NVME_2']
+        self.assertEqual(traits.Facts(None, 0, counts),
+                         traits.facts_of(counts))
+
+    def test_no_facts_and_a_count_alone(self):
+        self.assertIsNone(traits.facts_of(['CUSTOM_AEROSPIKE_STORAGE_LVM']))
+        self.assertEqual(traits.Facts(None, 0, []),
+                         traits.facts_of(['CUSTOM_AEROSPIKE_FACT_NVME_1']))
+        # A later release's fact is not this one's to judge.
+        self.assertEqual(traits.Facts('lvm', 0, []), traits.facts_of(
+            ['CUSTOM_AEROSPIKE_FACT_BACKEND_LVM',
+             'CUSTOM_AEROSPIKE_FACT_FUTURE']))
