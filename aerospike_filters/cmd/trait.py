@@ -54,14 +54,7 @@ class PublishTraits(cli.CommandBase, lister.Lister):
             help="take the hosts' facts from this snapshot instead of "
                  'reading them from the cloud (traits are still published '
                  'to the cloud)')
-        parser.add_argument(
-            '--host', metavar='<host>', action='append', default=[],
-            dest='hosts', help='only this compute host; repeat for several '
-                               '(default: every host)')
-        parser.add_argument('--dry-run', action='store_true',
-                            help='show the changes, make none')
-        cli.add_retries_argument(parser)
-        return parser
+        return _add_run_arguments(parser, 'every host')
 
     def take_action(self, args):
         settings = cli.settings_from_files(args.config_file)
@@ -109,6 +102,18 @@ class PublishTraits(cli.CommandBase, lister.Lister):
             self.app.stderr.write(failure + '\n')
         self.needs_attention = bool(failures)
         return COLUMNS, rows
+
+
+def _add_run_arguments(parser, default):
+    """--host (repeatable), --dry-run and --retries."""
+    parser.add_argument(
+        '--host', metavar='<host>', action='append', default=[],
+        dest='hosts', help='only this compute host; repeat for several '
+                           '(default: %s)' % default)
+    parser.add_argument('--dry-run', action='store_true',
+                        help='show the changes, make none')
+    cli.add_retries_argument(parser)
+    return parser
 
 
 def select_hosts(data, names):
@@ -164,14 +169,7 @@ class SyncFacts(cli.CommandBase, lister.Lister):
         parser = super().get_parser(prog_name)
         cli.add_cloud_argument(parser)
         cli.add_config_file_argument(parser)
-        parser.add_argument(
-            '--host', metavar='<host>', action='append', default=[],
-            dest='hosts', help='only this compute host; repeat for several '
-                               '(default: every host with facts)')
-        parser.add_argument('--dry-run', action='store_true',
-                            help='show the changes, make none')
-        cli.add_retries_argument(parser)
-        return parser
+        return _add_run_arguments(parser, 'every host with facts')
 
     def take_action(self, args):
         settings = cli.settings_from_files(args.config_file)
