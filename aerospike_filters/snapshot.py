@@ -151,10 +151,12 @@ def _check_host(where, host):
         _expect(isinstance(pools, list), '%s.%s must be a list', where, key)
         for j, pool in enumerate(pools):
             _check_pool('%s.%s[%d]' % (where, key, j), pool)
-    traits = host.get('traits', [])
-    _expect(isinstance(traits, list) and
-            all(isinstance(t, str) for t in traits),
-            '%s.traits must be a list of trait names', where)
+    # traits: the managed ones; facts: those its nova-compute published.
+    for key in ('traits', 'facts'):
+        traits = host.get(key, [])
+        _expect(isinstance(traits, list) and
+                all(isinstance(t, str) for t in traits),
+                '%s.%s must be a list of trait names', where, key)
     return name
 
 
