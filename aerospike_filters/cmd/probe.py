@@ -43,7 +43,7 @@ class Probe(cli.CommandBase, command.Command):
                                  '[DEFAULT] host, else the hostname)')
         parser.add_argument(
             '--provider-config', metavar='<file>',
-            help="write the facts as nova's provider config to this *.yaml "
+            help="write the facts as nova's provider config to this .yaml "
                  'file, in [compute] provider_config_location (e.g. '
                  '/etc/nova/provider_config/aerospike.yaml)')
         return parser
