@@ -2,8 +2,8 @@
 #
 # devstack plugin for aerospike-filters: installs the Nova scheduler filter,
 # weigher and API validators into nova's environment, enables them in
-# nova.conf, publishes this compute's ephemeral backend and creates example
-# flavors.
+# nova.conf, publishes this compute's facts through nova's provider config,
+# follows them from the controller and creates example flavors.
 #
 # Enable it in local.conf:
 #   enable_plugin aerospike-filters <git url of aerospike-filters>
@@ -20,6 +20,18 @@ if is_service_enabled aerospike-filters; then
         echo_summary "Enabling the Aerospike filter and weigher in nova.conf"
         configure_aerospike_filters
     elif [[ "$1" == "stack" && "$2" == "extra" ]]; then
+        if is_service_enabled n-cpu && [[ "$AEROSPIKE_FILTERS_FACTS" == "True" ]]; then
+            echo_summary "Writing this compute's facts into nova's provider config"
+            write_aerospike_filters_facts
+            # nova-compute reads its provider config at start only.
+            stop_nova_compute
+            start_nova_compute
+            wait_for_compute "$NOVA_READY_TIMEOUT"
+        fi
+        if is_service_enabled n-api && [[ "$AEROSPIKE_FILTERS_FACTS" == "True" ]]; then
+            echo_summary "Following the computes' published facts"
+            sync_aerospike_filters_facts
+        fi
         if is_service_enabled n-cpu && [[ "$AEROSPIKE_FILTERS_SYNC" == "True" ]]; then
             echo_summary "Publishing this compute's ephemeral backend and traits"
             publish_aerospike_filters_backend

@@ -14,20 +14,20 @@
 
 tools/realcloud runs one nova-compute with nova's LibvirtDriver (KVM, flat
 files on this machine's local filesystem, ``force_raw_images = True``),
-described by the probe and sync like every compute. Each tagged server
-that lands there has its disk read from libvirt's domain XML and from the
-file itself: driver type raw, a local file under the compute's instances
-path, no backing file. A configuration the probe calls unsuitable is shown
-to give a guest a disk Aerospike must not have, and to be refused by the
-filter once probe and sync publish it: the suite fails as soon as the
-probe's verdict and the real disk disagree.
+described by its facts like every compute (its probe writes them into its
+provider config before it starts; trait sync-facts follows them). Each
+tagged server that lands there has its disk read from libvirt's domain XML
+and from the file itself: driver type raw, a local file under the
+compute's instances path, no backing file. A configuration the probe calls
+unsuitable is shown to give a guest a disk Aerospike must not have, and to
+be refused by the filter once its facts are published: the suite fails as
+soon as the probe's verdict and the real disk disagree.
 """
 
 import configparser
 import json
 import os
 import subprocess
-import tempfile
 import uuid
 import xml.etree.ElementTree as ElementTree
 
@@ -36,6 +36,7 @@ import fixtures
 from tests.integration import base
 
 LIBVIRT_CONF = os.path.join(base.NOVA_ETC, 'compute-libvirt.conf')
+AEROSPIKE_CONF = os.path.join(base.NOVA_ETC, 'nova.conf.d', 'aerospike.conf')
 LIBVIRT_SKIP = os.path.join(base.RC_DIR, 'state', 'libvirt-skip')
 SERVICE = 'nova-compute-libvirt'
 # Small guests: they idle in SeaBIOS.
@@ -127,7 +128,7 @@ class LibvirtTestCase(base.RealCloudTestCase):
         return disk
 
     def probe_backend(self):
-        """What the probe says of the libvirt compute, as sync publishes."""
+        """What the probe says of the libvirt compute (its JSON report)."""
         return json.loads(self.aerospike('probe', '--nova-conf',
                                          LIBVIRT_CONF).stdout)
 
@@ -154,10 +155,16 @@ class TestGuestDisk(LibvirtTestCase):
 class TestUnsuitableRealConfiguration(LibvirtTestCase):
     """``force_raw_images = False``: the guest's disk follows the image.
 
-    The libvirt compute is restarted with it; the probe (reading that
-    nova.conf) must not call the host raw, sync publishes its verdict, the
-    filter refuses a tagged server there, and an untagged server booted
-    from a fresh qcow2 image shows why: its disk is a qcow2 file.
+    The deployment the admin guide recommends: no credential on the
+    compute. The libvirt compute is restarted the documented way (the
+    probe writes its facts into its provider config, then nova-compute
+    starts and publishes them); the controller's ``trait sync-facts``
+    follows them. The old fact stays on the provider (nova-compute never
+    removes one), so the host first fails closed, out of every backend
+    aggregate, until the restart sync-facts asks for; then the filter
+    refuses a tagged server there, and an untagged server booted from a
+    fresh qcow2 image shows why: its disk is a qcow2 file. Restoring the
+    option restores tagged boots.
     """
 
     def set_force_raw(self, value):
@@ -168,25 +175,37 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
         with open(LIBVIRT_CONF, 'w') as stream:
             stream.write(text.replace(old, 'force_raw_images = %s' % value))
         self.restart(SERVICE)
-        self.publish()
+        # The fact of the old nova.conf is still on the provider.
+        result = self.sync_facts(check=False)
+        self.assertEqual(1, result.returncode, result.stdout + result.stderr)
+        self.assertIn('%s: conflicting facts' % self.host, result.stderr)
+        self.assertIn('restart its nova-compute', result.stderr)
+        self.assertIsNone(self.backend_aggregates().get(self.host))
+        # The restart it asks for publishes the current fact only.
+        self.restart(SERVICE)
+        self.sync_facts()
 
-    def publish(self):
-        """probe + sync of the libvirt compute, as its cron job does."""
-        with tempfile.TemporaryDirectory() as tmp:
-            report = os.path.join(tmp, 'report.json')
-            with open(report, 'w') as stream:
-                stream.write(self.aerospike('probe', '--nova-conf',
-                                            LIBVIRT_CONF).stdout)
-            self.aerospike('sync', '--os-cloud', 'realcloud', '--report',
-                           report, '--traits')
+    def sync_facts(self, check=True):
+        """The controller's sync-facts for the libvirt compute."""
+        return self.aerospike('trait', 'sync-facts', '--os-cloud',
+                              'realcloud', '--host', self.host,
+                              '--config-file', AEROSPIKE_CONF, check=check)
+
+    def restore(self):
+        self.set_force_raw(True)
+        self.assertEqual({'raw'}, self.backend_aggregates().get(self.host))
+        flavor = self.make_flavor({'aerospike:storage': 'raw'}, ram=RAM)
+        status, server = self.boot_on_libvirt(flavor)
+        self.assertEqual('ACTIVE', status)
 
     def test_force_raw_images_false_is_refused_and_gives_qcow2(self):
         self.set_force_raw(False)
-        self.addCleanup(self.set_force_raw, True)
+        self.addCleanup(self.restore)
         probe = self.probe_backend()
         self.assertNotEqual('raw', probe['ephemeral_backend'], probe)
         self.assertIn('force_raw_images', ' '.join(probe['reasons']))
-        self.assertNotEqual({'raw'}, self.backend_aggregates().get(self.host))
+        self.assertEqual({probe['ephemeral_backend']},
+                         self.backend_aggregates().get(self.host))
 
         tagged = self.make_flavor({'aerospike:storage': 'raw'}, ram=RAM)
         status, server = self.boot_on_libvirt(tagged)
