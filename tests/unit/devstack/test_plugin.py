@@ -56,6 +56,11 @@ function is_service_enabled {{
 function enable_service {{ ENABLED_SERVICES+="$1,"; }}
 function echo_summary {{ echo "summary: $*" >> "$LOG"; }}
 function setup_develop {{ echo "setup_develop $*" >> "$LOG"; }}
+function stop_nova_compute {{ echo "stop_nova_compute" >> "$LOG"; }}
+function start_nova_compute {{ echo "start_nova_compute" >> "$LOG"; }}
+function wait_for_compute {{ echo "wait_for_compute $*" >> "$LOG"; }}
+NOVA_READY_TIMEOUT=60
+AEROSPIKE_FILTERS_PROVIDER_CONFIG={dest}/provider_config/aerospike.yaml
 function iniset {{ {python} {ini} set "$@"; }}
 function iniadd {{ {python} {ini} add "$@"; }}
 function iniget {{ {python} {ini} get "$@"; }}
@@ -178,14 +183,25 @@ class TestDevstackPlugin(base.BaseTestCase):
     def test_extra_publishes_and_creates_flavors(self):
         with open(self.conf, 'w') as stream:
             stream.write(DEVSTACK_NOVA_CONF)
-        self.stack('stack', 'extra')
-        calls = [c for c in self.calls() if c.startswith('aerospike-')]
-        self.assertTrue(calls[0].startswith('aerospike-filters probe '
-                                            '--nova-conf %s' % self.conf))
-        self.assertIn('aerospike-filters sync --report', calls[1])
-        self.assertIn(' --traits --config-file %s' % self.conf, calls[1])
+        self.stack('stack', 'extra', services='aerospike-filters,n-cpu,n-api')
+        facts = os.path.join(self.dest, 'provider_config', 'aerospike.yaml')
+        calls = [c for c in self.calls()
+                 if c.startswith(('aerospike-', 'stop_', 'start_', 'wait_'))]
+        # The compute's facts into nova's provider config, read by
+        # nova-compute at start: no credential on the compute.
+        self.assertEqual('aerospike-filters probe --nova-conf %s '
+                         '--provider-config %s' % (self.conf, facts),
+                         calls[0])
+        self.assertTrue(os.path.isdir(os.path.dirname(facts)))
+        self.assertEqual(['stop_nova_compute', 'start_nova_compute',
+                          'wait_for_compute 60'], calls[1:4])
+        # The controller follows the published facts.
+        self.assertTrue(calls[4].startswith(
+            'aerospike-filters trait sync-facts --config-file %s'
+            % self.conf))
+        self.assertFalse([c for c in calls if ' sync --report' in c])
         # Every compute node's traits, before flavors that require them.
-        self.assertTrue(calls[2].startswith(
+        self.assertTrue(calls[5].startswith(
             'aerospike-filters trait publish --config-file %s' % self.conf))
         created = [c.split()[3] for c in calls if ' flavor create ' in c]
         self.assertEqual(['aerospike.local', 'aerospike.lvm',
@@ -197,6 +213,20 @@ class TestDevstackPlugin(base.BaseTestCase):
         created = [c for c in self.calls() if ' flavor create ' in c]
         self.assertEqual(3, len(created))
 
+    def test_compute_side_sync_only_when_asked_for(self):
+        """AEROSPIKE_FILTERS_SYNC=True: the older, cloud-admin flow."""
+        with open(self.conf, 'w') as stream:
+            stream.write(DEVSTACK_NOVA_CONF)
+        self.stack('stack', 'extra', env={'AEROSPIKE_FILTERS_SYNC': 'True',
+                                          'AEROSPIKE_FILTERS_FACTS': 'False'})
+        calls = [c for c in self.calls() if c.startswith('aerospike-')]
+        self.assertEqual('aerospike-filters probe --nova-conf %s'
+                         % self.conf, calls[0])
+        self.assertIn('aerospike-filters sync --report', calls[1])
+        self.assertIn(' --traits --config-file %s' % self.conf, calls[1])
+        self.assertFalse([c for c in calls if 'sync-facts' in c])
+        self.assertNotIn('stop_nova_compute', self.calls())
+
     def test_probes_the_conf_nova_compute_runs_with(self):
         """devstack starts nova-compute with nova-cpu.conf when it has one."""
         with open(self.conf, 'w') as stream:
@@ -206,8 +236,9 @@ class TestDevstackPlugin(base.BaseTestCase):
             stream.write('[libvirt]\nimages_type = raw\n')
         self.stack('stack', 'extra')
         probes = [c for c in self.calls() if ' probe ' in c]
-        self.assertEqual(['aerospike-filters probe --nova-conf %s'
-                          % cpu_conf], probes)
+        self.assertEqual(['aerospike-filters probe --nova-conf %s '
+                          '--provider-config %s/provider_config/aerospike.yaml'
+                          % (cpu_conf, self.dest)], probes)
 
     def test_no_nvme_flavor_where_no_host_offers_nvme(self):
         """flavor create refuses the trait: stack goes on, records nothing."""
