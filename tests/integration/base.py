@@ -297,7 +297,11 @@ class RealCloudTestCase(testtools.TestCase):
     # --- placement pre-selection -----------------------------------------
 
     def managed_traits(self, host):
-        """The CUSTOM_AEROSPIKE_* traits of a compute node's provider."""
+        """The tier traits (trait publish's) of a compute node's provider.
+
+        Not its fact traits (CUSTOM_AEROSPIKE_FACT_*): nova-compute adds
+        those, from its provider config.
+        """
         providers = self.conn.placement.get(
             '/resource_providers?name=%s' % host).json()['resource_providers']
         self.assertEqual(1, len(providers), providers)
@@ -305,7 +309,7 @@ class RealCloudTestCase(testtools.TestCase):
             '/resource_providers/%s/traits' % providers[0]['uuid'],
             headers={'OpenStack-API-Version': 'placement 1.6'}).json()
         return sorted(t for t in traits['traits']
-                      if t.startswith('CUSTOM_AEROSPIKE_'))
+                      if t.startswith('CUSTOM_AEROSPIKE_STORAGE_'))
 
     def readme_flavor(self, storage, ram=1024, vcpus=1, disk=1):
         """A flavor made with the README's own command, trait included.
