@@ -160,8 +160,9 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
     probe writes its facts into its provider config, then nova-compute
     starts and publishes them); the controller's ``trait sync-facts``
     follows them. The old fact stays on the provider (nova-compute never
-    removes one), so the host first fails closed, out of every backend
-    aggregate, until the restart sync-facts asks for; then the filter
+    removes one): doctor reports the conflict, and its fix (sync-facts)
+    fails the host closed, out of every backend aggregate, until the
+    restart it asks for publishes the current fact. Then the filter
     refuses a tagged server there, and an untagged server booted from a
     fresh qcow2 image shows why: its disk is a qcow2 file. Restoring the
     option restores tagged boots.
@@ -175,8 +176,10 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
         with open(LIBVIRT_CONF, 'w') as stream:
             stream.write(text.replace(old, 'force_raw_images = %s' % value))
         self.restart(SERVICE)
-        # The fact of the old nova.conf is still on the provider.
-        result = self.sync_facts(check=False)
+        # The fact of the old nova.conf is still on the provider: doctor
+        # says so, and its fix (sync-facts, verbatim) fails the host
+        # closed and asks for a restart.
+        result = base.run(['bash', '-c', self.doctor_fix()])
         self.assertEqual(1, result.returncode, result.stdout + result.stderr)
         self.assertIn('%s: conflicting facts' % self.host, result.stderr)
         self.assertIn('restart its nova-compute', result.stderr)
@@ -185,11 +188,25 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
         self.restart(SERVICE)
         self.sync_facts()
 
-    def sync_facts(self, check=True):
+    def sync_facts(self):
         """The controller's sync-facts for the libvirt compute."""
         return self.aerospike('trait', 'sync-facts', '--os-cloud',
                               'realcloud', '--host', self.host,
-                              '--config-file', AEROSPIKE_CONF, check=check)
+                              '--config-file', AEROSPIKE_CONF)
+
+    def doctor_fix(self):
+        """doctor's one finding on the libvirt compute's facts: its fix."""
+        args = []
+        for path in base.SCHEDULER_CONF:
+            args += ['--config-file', path]
+        result = self.aerospike('doctor', '--os-cloud', 'realcloud', *args,
+                                '-f', 'json', check=False)
+        found = [f for f in json.loads(result.stdout)
+                 if f['Object'] == "host '%s'" % self.host and
+                 'conflicting facts' in f['Finding']]
+        self.assertEqual(1, len(found), result.stdout + result.stderr)
+        self.assertEqual('error', found[0]['Severity'])
+        return found[0]['Fix']
 
     def restore(self):
         self.set_force_raw(True)
