@@ -161,6 +161,13 @@ class RealCloudTestCase(testtools.TestCase):
         return run([os.path.join(BIN, 'aerospike-filters')] + list(args),
                    timeout=timeout, check=check)
 
+    def conf_args(self):
+        """--config-file for each file nova-scheduler reads."""
+        args = []
+        for path in SCHEDULER_CONF:
+            args += ['--config-file', path]
+        return args
+
     def realcloud(self, *args, check=True, timeout=600):
         return run([TOOL] + list(args), timeout=timeout, check=check)
 

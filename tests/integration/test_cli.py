@@ -44,12 +44,6 @@ LOCAL = ('lvm', 'raw')
 
 class TestAerospikeFilters(base.RealCloudTestCase):
 
-    def conf_args(self):
-        args = []
-        for path in base.SCHEDULER_CONF:
-            args += ['--config-file', path]
-        return args
-
     def test_explain_live_cloud_with_a_flavor(self):
         flavor = self.make_flavor({'aerospike:storage': 'lvm'})
         rows = self.json_of(self.aerospike(

@@ -196,11 +196,8 @@ class TestUnsuitableRealConfiguration(LibvirtTestCase):
 
     def doctor_fix(self):
         """doctor's one finding on the libvirt compute's facts: its fix."""
-        args = []
-        for path in base.SCHEDULER_CONF:
-            args += ['--config-file', path]
-        result = self.aerospike('doctor', '--os-cloud', 'realcloud', *args,
-                                '-f', 'json', check=False)
+        result = self.aerospike('doctor', '--os-cloud', 'realcloud',
+                                *self.conf_args(), '-f', 'json', check=False)
         found = [f for f in json.loads(result.stdout)
                  if f['Object'] == "host '%s'" % self.host and
                  'conflicting facts' in f['Finding']]
