@@ -26,12 +26,11 @@ import shlex
 from aerospike_filters import conf
 from aerospike_filters import flavors
 from aerospike_filters import host_facts
-from aerospike_filters import request as storage_request
 from aerospike_filters import storage
-from aerospike_filters.sync import plan as sync_plan
-from aerospike_filters.sync import traits as trait_publishing
-from aerospike_filters import traits
-from aerospike_filters import verdict
+from aerospike_filters import storage_request
+from aerospike_filters.sync import aggregate_plan
+from aerospike_filters import trait_contract
+from aerospike_filters import verdicts
 
 ERROR = 'error'
 WARNING = 'warning'
@@ -193,7 +192,7 @@ def check_unknown_options(unknown):
     """Misspelt sections and options: nova-scheduler ignores them.
 
     :param unknown: [(file, section, option or None, near-miss or None)],
-        as :func:`aerospike_filters.scheduler.nova_config.unknown_options`
+        as :func:`aerospike_filters.whatif.nova_config.unknown_options`
         finds them.
     """
     found = []
@@ -269,7 +268,7 @@ def _check_weighing(config, settings, weighers):
     """The storage preference must outweigh nova's other weighers."""
     others = other_weighers_sum(config, weighers)
     multiplier = settings.storage_weight_multiplier
-    if others is None or multiplier <= 0 or verdict.preference_holds(
+    if others is None or multiplier <= 0 or verdicts.preference_holds(
             multiplier, others):
         return []
     return [Finding(
@@ -277,9 +276,9 @@ def _check_weighing(config, settings, weighers):
         "%s: a tier is worth %s, but nova's other weighers can move two "
         "hosts apart by up to %s (the sum of their multipliers), so tagged "
         "flavors may land on a slower tier" % (
-            multiplier, multiplier * verdict.TIER_GAP, others),
+            multiplier, multiplier * verdicts.TIER_GAP, others),
         _Edit(conf.GROUP, 'storage_weight_multiplier',
-              lambda current: verdict.multiplier_to_outweigh(others)))]
+              lambda current: verdicts.multiplier_to_outweigh(others)))]
 
 
 def check_validators():
@@ -449,8 +448,8 @@ def _check_aggregate_values(data, key):
         ERROR, "aggregate '%s'" % agg['name'],
         '%s=%r is not a recognised backend; its hosts count as '
         'unsuitable' % (key, agg['metadata'][key]),
-        sync_plan.openstack_command('aggregate', 'unset', '--property', key,
-                                    agg['name']))
+        aggregate_plan.openstack_command('aggregate', 'unset', '--property',
+                                         key, agg['name']))
             for agg in data.get('aggregates', [])
             if key in agg.get('metadata', {}) and
             storage.backend_for(agg['metadata'][key]) is None]
@@ -486,9 +485,9 @@ def _check_hosts(data, settings):
                 'on %s: aerospike-filters probe > report.json && '
                 'aerospike-filters sync --report report.json '
                 '(or, if its backend is lvm: %s)' % (
-                    name, sync_plan.openstack_command(
+                    name, aggregate_plan.openstack_command(
                         'aggregate', 'add', 'host',
-                        sync_plan.aggregate_name('lvm'), name))))
+                        aggregate_plan.aggregate_name('lvm'), name))))
     return found
 
 
@@ -498,7 +497,7 @@ def _check_published_facts(data, settings, tool_args):
     members = _aggregates_of(data)
     found = []
     for host in data['hosts']:
-        facts = traits.facts_of(host.get('facts', []))
+        facts = trait_contract.facts_of(host.get('facts', []))
         if facts is None:
             continue
         name = host['host']
@@ -545,7 +544,7 @@ def _check_dedicated(data, settings):
                 'no flavor is tagged aerospike:storage',
                 'aerospike-filters flavor create --storage local '
                 '--vcpus 8 --ram 32768 --disk 40 aerospike.local '
-                '(or: %s)' % sync_plan.openstack_command(
+                '(or: %s)' % aggregate_plan.openstack_command(
                     'aggregate', 'unset', '--property',
                     host_facts.DEDICATED_KEY, agg['name'])))
         elif not settings.isolate_dedicated_hosts:
@@ -622,8 +621,8 @@ def _repair(name, specs, parsed, context):
         fixed = _with(specs, changes)
         if context.hosts_for(fixed).passing:
             command = storage_request.fix_command(name, changes)
-            trait = traits.flavor_trait(fixed,
-                                        context.settings.nvme_pci_aliases)
+            trait = trait_contract.flavor_trait(
+                fixed, context.settings.nvme_pci_aliases)
             if trait in context.carried:
                 command += ' && ' + _tool('flavor repair %s'
                                           % shlex.quote(name),
@@ -686,7 +685,7 @@ def check_traits(data, settings, aliases, max_candidates, tool_args=''):
     traits_known = any('traits' in host for host in data['hosts'])
     # Drift matters once the cloud uses traits; before that, the flavors'
     # findings say to publish them (one finding, not one per host).
-    in_use = carried or any(traits.flavor_traits(f.get('extra_specs'))
+    in_use = carried or any(trait_contract.flavor_traits(f.get('extra_specs'))
                             for f in data.get('flavors', []))
     return (_check_flavor_traits(data, settings, max_candidates, carried,
                                  traits_known, tool_args) +
@@ -722,7 +721,7 @@ def _check_flavor_traits(data, settings, max_candidates, carried,
                 ERROR, "flavor '%s'" % name,
                 'requires %s, which does not match its %s (that calls for '
                 '%s): placement offers it the wrong hosts, or none'
-                % (', '.join(k[len(traits.FLAVOR_SPEC_PREFIX):]
+                % (', '.join(k[len(trait_contract.FLAVOR_SPEC_PREFIX):]
                              for k in repair.unset),
                    storage_request.STORAGE_SPEC, repair.trait), fix))
         else:
@@ -749,14 +748,14 @@ def _untraited(name, nodes, max_candidates, fix):
 
 def _check_host_traits(data, settings, aliases, tool_args):
     """Hosts whose published traits disagree with their facts (drift)."""
-    wanted = trait_publishing.wanted_traits(data, settings, aliases)
+    wanted = trait_contract.wanted_traits(data, settings, aliases)
     found = []
     for host in data['hosts']:
         if 'traits' not in host:
             continue
         current = host['traits']
-        missing, extra = traits.drift(current,
-                                      wanted[host['host']](current))
+        missing, extra = trait_contract.drift(current,
+                                              wanted[host['host']](current))
         if not missing and not extra:
             continue
         said = []

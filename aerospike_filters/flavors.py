@@ -23,8 +23,8 @@ ever changed.
 import collections
 
 from aerospike_filters import cloud
-from aerospike_filters import request as storage_request
-from aerospike_filters import traits
+from aerospike_filters import storage_request
+from aerospike_filters import trait_contract
 
 Repair = collections.namedtuple('Repair', 'trait set unset error')
 Repair.__doc__ = """What a flavor's trait needs: ``trait`` the one it must
@@ -43,11 +43,11 @@ def plan_repair(extra_specs, nvme_aliases):
         return Repair(None, {}, [], None)
     if request.error:
         return Repair(None, {}, [], request.error)
-    trait = traits.trait_for_tiers(request.tiers)
-    present = traits.flavor_traits(extra_specs)
-    wanted = {} if present.get(trait) == traits.REQUIRED else {
-        traits.flavor_spec(trait): traits.REQUIRED}
-    unset = sorted(traits.flavor_spec(other) for other in present
+    trait = trait_contract.trait_for_tiers(request.tiers)
+    present = trait_contract.flavor_traits(extra_specs)
+    wanted = {} if present.get(trait) == trait_contract.REQUIRED else {
+        trait_contract.flavor_spec(trait): trait_contract.REQUIRED}
+    unset = sorted(trait_contract.flavor_spec(other) for other in present
                    if other != trait)
     return Repair(trait, wanted, unset, None)
 

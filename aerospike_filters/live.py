@@ -25,7 +25,7 @@ import re
 from urllib import parse
 
 from aerospike_filters import cloud
-from aerospike_filters import traits
+from aerospike_filters import trait_contract
 
 _PCI_CLASS = re.compile(r'^CUSTOM_PCI_([0-9A-F]{4})_([0-9A-F]{4})$')
 
@@ -105,7 +105,7 @@ class Providers:
         but the facts), not one per provider.
         """
         if self._managed is None:
-            self._managed = self._carrying(traits.is_managed)
+            self._managed = self._carrying(trait_contract.is_managed)
         return self._managed
 
     def fact_traits(self):
@@ -115,7 +115,7 @@ class Providers:
         some compute published), not one per provider.
         """
         if self._facts is None:
-            found = self._carrying(traits.is_fact)
+            found = self._carrying(trait_contract.is_fact)
             self._facts = {name: (self._uuids[name], facts)
                            for name, facts in found.items()}
         return self._facts
@@ -124,7 +124,7 @@ class Providers:
         if self._names is None:
             # One list of the family's traits, for managed and facts.
             self._names = self._json('/traits?name=startswith:%s'
-                                     % traits.PREFIX)['traits']
+                                     % trait_contract.TRAIT_PREFIX)['traits']
         found = {}
         for trait in sorted(t for t in self._names if keep(t)):
             for provider in self._json(
@@ -302,7 +302,7 @@ def _searched(conn, host):
 
 
 def snapshot(conn, providers=None, with_flavors=True):
-    """A snapshot dict of the live cloud (aerospike_filters.snapshot).
+    """A snapshot dict of the live cloud (aerospike_filters.snapshot_format).
 
     :param providers: the :class:`Providers` to read placement through
         (a caller that reads them too shares the reads).

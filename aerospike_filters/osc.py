@@ -56,7 +56,7 @@ def build_option_parser(parser):
 
         def prepare_to_run_command(app, cmd):
             # Set by initialize_app above, for an aerospike command only;
-            # cli.connect raises it for the commands that need a cloud.
+            # base.connect raises it for the commands that need a cloud.
             if getattr(app, 'cloud_error', None) is None:
                 return prepare(app, cmd)
 

@@ -28,7 +28,7 @@ import tempfile
 
 import yaml
 
-from aerospike_filters import traits as trait_contract
+from aerospike_filters import trait_contract
 
 #: The provider nova-compute resolves to its own compute node.
 COMPUTE_NODE = '$COMPUTE_NODE'

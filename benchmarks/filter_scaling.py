@@ -38,7 +38,7 @@ import random
 import sys
 import timeit
 
-from aerospike_filters.scheduler import nova_config
+from aerospike_filters.whatif import nova_config
 
 BACKEND_MIX = (('qcow2', 40), ('rbd', 20), ('nfs', 10), ('lvm', 20),
                ('raw', 10))
@@ -92,9 +92,9 @@ def measure(n_hosts, n_aggs, repeat):
     from nova.scheduler import weights
     from nova.scheduler.weights import ram
 
-    from aerospike_filters.scheduler import replay
     from aerospike_filters.scheduler import storage_filter
     from aerospike_filters.scheduler import storage_weigher
+    from aerospike_filters.whatif import replay
 
     data = cloud(n_hosts, n_aggs)
     replay.use_pci_aliases(data['pci_aliases'])
@@ -181,9 +181,9 @@ def memory(n_hosts, requests=10000):
 
     from nova.scheduler import weights
 
-    from aerospike_filters.scheduler import replay
     from aerospike_filters.scheduler import storage_filter
     from aerospike_filters.scheduler import storage_weigher
+    from aerospike_filters.whatif import replay
 
     data = cloud(n_hosts, 20)
     replay.use_pci_aliases(data['pci_aliases'])

@@ -111,19 +111,20 @@ def build_case():
 
         def publish_facts(self, hosts):
             """Publish {host: backend} facts as nova-compute does."""
-            from aerospike_filters import traits
+            from aerospike_filters import trait_contract
             ctxt = context.get_admin_context()
             nodes = {n.host: n.uuid for n in
                      objects.ComputeNodeList.get_all(ctxt)}
             for backend in set(hosts.values()):
-                self.placement.put('/traits/%s' % traits.backend_fact(
+                self.placement.put('/traits/%s' % trait_contract.backend_fact(
                     backend), None, version='1.6')
             for host, backend in sorted(hosts.items()):
                 url = '/resource_providers/%s/traits' % nodes[host]
                 body = self.placement.get(url, version='1.6').body
-                kept = [t for t in body['traits'] if not traits.is_fact(t)]
+                kept = [t for t in body['traits']
+                        if not trait_contract.is_fact(t)]
                 self.placement.put(url, {
-                    'traits': kept + [traits.backend_fact(backend)],
+                    'traits': kept + [trait_contract.backend_fact(backend)],
                     'resource_provider_generation':
                         body['resource_provider_generation']},
                     version='1.6')

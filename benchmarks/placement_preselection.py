@@ -67,7 +67,7 @@ def build_case():
     from oslo_utils import uuidutils
 
     from aerospike_filters import host_facts
-    from aerospike_filters import traits
+    from aerospike_filters import trait_contract
 
     objects.register_all()
     import cloud_objects
@@ -107,7 +107,7 @@ def build_case():
                 agg.create()
                 backends[name] = agg
             self.backends = backends
-            lvm_traits = sorted(traits.host_traits(
+            lvm_traits = sorted(trait_contract.host_traits(
                 host_facts.facts_from_aggregates(
                     [('lvm', {'ephemeral_backend': 'lvm'})],
                     'ephemeral_backend'), 0))

@@ -20,7 +20,7 @@ that nova-api (microversion 2.86 and later) rejects unknown
 from nova.api.validation.extra_specs import base
 from nova import exception
 
-from aerospike_filters import request as storage_request
+from aerospike_filters import storage_request
 
 
 class StorageValidator(base.ExtraSpecValidator):

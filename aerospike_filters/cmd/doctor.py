@@ -18,7 +18,7 @@ import shutil
 
 from cliff import lister
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import conf
 from aerospike_filters import diagnosis
 
@@ -39,7 +39,7 @@ def _filter_warnings_muted():
         logger.setLevel(level)
 
 
-class Doctor(cli.CommandBase, lister.Lister):
+class Doctor(base.CommandBase, lister.Lister):
     """Check the scheduler's nova.conf, nova-api's validators and the cloud.
 
     Cloud checks read a live cloud (--os-cloud) or a snapshot (--snapshot);
@@ -52,7 +52,7 @@ class Doctor(cli.CommandBase, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_source_arguments(parser)
+        base.add_source_arguments(parser)
         parser.add_argument('--no-cloud', action='store_true',
                             help='check only nova.conf and the validators')
         parser.add_argument('--long', action='store_true',
@@ -103,18 +103,20 @@ class Doctor(cli.CommandBase, lister.Lister):
 
     def examine(self, args):
         """Every finding, most severe first."""
-        replay = cli.replay_with_nova_conf(args.config_file)
+        base.load_nova_conf(args.config_file)
+        # nova is installed: load_nova_conf said so.
+        from aerospike_filters.whatif import replay
         data = None
         if not args.no_cloud:
-            data = cli.load_snapshot(self, args)[0]
-            cli.use_snapshot_aliases(replay, data)
-        from aerospike_filters.scheduler import nova_config
+            data = base.load_snapshot(self, args)[0]
+            replay.use_snapshot_aliases(data)
+        from aerospike_filters.whatif import nova_config
         scheduler_conf = None
         if args.config_file:
             try:
                 scheduler_conf = nova_config.scheduler_conf(args.config_file)
             except conf.ConfigError as exc:
-                raise cli.CommandError(str(exc)) from None
+                raise base.CommandError(str(exc)) from None
             findings, settings = diagnosis.check_scheduler_conf(
                 scheduler_conf)
             findings += diagnosis.check_unknown_options(
@@ -167,8 +169,8 @@ class Doctor(cli.CommandBase, lister.Lister):
     def _aliases(args, data):
         """The [pci] alias entries: the snapshot's, else nova.conf's."""
         # A line that is no JSON object is a finding of its own.
-        return data.get('pci_aliases') or cli.pci_aliases_from_files(
+        return data.get('pci_aliases') or base.pci_aliases_from_files(
             args.config_file, strict=False)
 
     def _tool_args(self, args):
-        return cli.tool_args(self.app, args)
+        return base.tool_args(self.app, args)

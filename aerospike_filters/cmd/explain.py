@@ -15,18 +15,18 @@
 from cliff import lister
 from osc_lib.cli import parseractions
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import conf
 from aerospike_filters import live
-from aerospike_filters import request as storage_request
 from aerospike_filters import storage
-from aerospike_filters import traits
+from aerospike_filters import storage_request
+from aerospike_filters import trait_contract
 
 DEFAULT_EXTRA_SPECS = {storage_request.STORAGE_SPEC: 'local'}
 COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
 
 
-class Explain(cli.CommandBase, lister.Lister):
+class Explain(base.CommandBase, lister.Lister):
     """Run the real filter and weigher over a cloud and explain each host.
 
     Hosts the filter passes and nova could pick are ranked by weight (the
@@ -45,7 +45,7 @@ class Explain(cli.CommandBase, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_source_arguments(parser)
+        base.add_source_arguments(parser)
         parser.add_argument(
             '--flavor', metavar='<flavor>',
             help='name or ID of a flavor of the live cloud')
@@ -59,14 +59,16 @@ class Explain(cli.CommandBase, lister.Lister):
     def take_action(self, parsed_args):
         overrides = parsed_args.extra_specs or {}
         # A [pci] alias line nova cannot read: one line, not nova's text.
-        cli.pci_aliases_from_files(parsed_args.config_file)
-        replay = cli.replay_with_nova_conf(parsed_args.config_file)
+        base.pci_aliases_from_files(parsed_args.config_file)
+        base.load_nova_conf(parsed_args.config_file)
+        # nova is installed: load_nova_conf said so.
+        from aerospike_filters.whatif import replay
         try:
             replay.validate_extra_specs(overrides)
         except replay.RequestError as exc:
-            raise cli.CommandError(str(exc)) from None
-        data, conn = cli.load_snapshot(self, parsed_args)
-        cli.use_snapshot_aliases(replay, data)
+            raise base.CommandError(str(exc)) from None
+        data, conn = base.load_snapshot(self, parsed_args)
+        replay.use_snapshot_aliases(data)
         flavor, specs = self._flavor(conn, data, parsed_args.flavor)
         aliases = conf.read_settings().nvme_pci_aliases
         try:
@@ -78,7 +80,7 @@ class Explain(cli.CommandBase, lister.Lister):
             spec_obj = replay.request_spec(specs,
                                            flavor_name=flavor or 'what-if')
         except replay.RequestError as exc:
-            raise cli.CommandError(str(exc)) from None
+            raise base.CommandError(str(exc)) from None
         self.app.stderr.write(describe_request(
             flavor or 'what-if', specs, aliases) + '\n')
         rows = replay.explain(replay.host_states(data), spec_obj)
@@ -100,16 +102,16 @@ class Explain(cli.CommandBase, lister.Lister):
             for flavor in data.get('flavors', []):
                 if flavor['name'] == name_or_id:
                     return flavor['name'], dict(flavor.get('extra_specs', {}))
-            raise cli.CommandError(
+            raise base.CommandError(
                 '--flavor %s: the snapshot has no such flavor (it has: %s); '
                 'name one of them, or read a live cloud with --os-cloud'
                 % (name_or_id, ', '.join(sorted(
                     f['name'] for f in data.get('flavors', []))) or 'none'))
-        with cli.cloud_errors('Reading flavor %s' % name_or_id):
+        with base.cloud_errors('Reading flavor %s' % name_or_id):
             try:
                 return live.flavor_extra_specs(conn, name_or_id)
             except LookupError as exc:
-                raise cli.CommandError(str(exc)) from None
+                raise base.CommandError(str(exc)) from None
 
 
 def _refuse_invalid_what_if(flavor, specs, aliases):
@@ -123,7 +125,7 @@ def _refuse_invalid_what_if(flavor, specs, aliases):
              if change.value is None]
     fix = ' '.join(sets) + (' ' if sets and drops else '') + (
         'without --extra-spec %s' % ', '.join(drops) if drops else '')
-    raise cli.CommandError('--extra-spec (a what-if%s): %s; try %s' % (
+    raise base.CommandError('--extra-spec (a what-if%s): %s; try %s' % (
         ' on flavor %s' % flavor if flavor else '', request.error, fix))
 
 
@@ -142,9 +144,10 @@ def describe_request(flavor, specs, nvme_aliases):
             meaning += ' (%d NVMe device(s) requested)' % request.nvme_devices
         elif storage.NVME in request.requested:
             meaning += ' (nvme does not count: no NVMe device requested)'
-        trait = traits.trait_for_tiers(request.tiers)
-        required = sorted(t for t, how in traits.flavor_traits(specs).items()
-                          if how == traits.REQUIRED)
+        trait = trait_contract.trait_for_tiers(request.tiers)
+        required = sorted(
+            t for t, how in trait_contract.flavor_traits(specs).items()
+            if how == trait_contract.REQUIRED)
         if trait in required:
             meaning += '; requires its trait %s' % trait
         elif required:

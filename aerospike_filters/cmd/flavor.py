@@ -16,12 +16,12 @@ from cliff import lister
 from cliff import show
 from osc_lib.cli import format_columns
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import diagnosis
 from aerospike_filters import flavors
-from aerospike_filters import request as storage_request
 from aerospike_filters import storage
-from aerospike_filters import traits
+from aerospike_filters import storage_request
+from aerospike_filters import trait_contract
 
 
 def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
@@ -36,17 +36,17 @@ def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
     try:
         tiers = storage_request.parse_tiers(tiers_text)
     except storage_request.InvalidStorageValue as exc:
-        raise cli.CommandError('--storage: %s' % exc) from None
+        raise base.CommandError('--storage: %s' % exc) from None
     specs = {storage_request.STORAGE_SPEC: storage_request.tier_value(tiers)}
     if nvme_devices is not None:
         if storage.NVME not in tiers:
-            raise cli.CommandError(
+            raise base.CommandError(
                 '--nvme-devices needs a --storage that accepts nvme (e.g. '
                 '"nvme" or "local"); %r does not' % tiers_text)
         if nvme_devices < 1:
-            raise cli.CommandError('--nvme-devices must be 1 or more')
+            raise base.CommandError('--nvme-devices must be 1 or more')
         if nvme_alias not in nvme_aliases:
-            raise cli.CommandError(
+            raise base.CommandError(
                 '--nvme-alias %s is not one of the scheduler\'s '
                 'nvme_pci_aliases (%s): the nvme tier would count for '
                 'nothing; pass the scheduler\'s nova.conf with --config-file'
@@ -56,14 +56,14 @@ def aerospike_extra_specs(tiers_text, nvme_devices=None, nvme_alias='nvme',
     elif storage.NVME in tiers and specs[storage_request.STORAGE_SPEC] != \
             storage.LOCAL:
         without = storage_request.tier_value(tiers - {storage.NVME})
-        raise cli.CommandError(
+        raise base.CommandError(
             '--storage %s accepts nvme, which counts only with NVMe devices '
             'passed through: add --nvme-devices <count>%s'
             % (tiers_text, ', or use --storage %s' % without if without
                else ''))
     parsed = storage_request.parse_request(specs, nvme_aliases)
     if parsed.error:  # the contract refuses what the checks above let by
-        raise cli.CommandError(parsed.error)
+        raise base.CommandError(parsed.error)
     return specs
 
 
@@ -73,7 +73,7 @@ def no_host_carries(trait):
             'publish)' % trait)
 
 
-class CreateFlavor(cli.CommandBase, show.ShowOne):
+class CreateFlavor(base.CommandBase, show.ShowOne):
     """Create a flavor tagged for Aerospike, with consistent extra specs.
 
     The flavor requires the trait of its accepted tiers (one of the
@@ -120,29 +120,30 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                                  'which misses suitable hosts in clouds '
                                  'larger than [scheduler] '
                                  'max_placement_results')
-        cli.add_cloud_argument(parser)
-        cli.add_config_file_argument(parser)
+        base.add_cloud_argument(parser)
+        base.add_config_file_argument(parser)
         return parser
 
     def take_action(self, args):
-        settings = cli.settings_from_files(args.config_file)
+        settings = base.settings_from_files(args.config_file)
         specs = aerospike_extra_specs(args.storage, args.nvme_devices,
                                       args.nvme_alias,
                                       settings.nvme_pci_aliases)
         for option in ('vcpus', 'ram'):
             if getattr(args, option) < 1:
-                raise cli.CommandError('--%s must be 1 or more' % option)
+                raise base.CommandError('--%s must be 1 or more' % option)
         if not args.no_trait:
-            trait = traits.flavor_trait(specs, settings.nvme_pci_aliases)
-            specs[traits.flavor_spec(trait)] = traits.REQUIRED
-        conn = cli.connect(self, args.os_cloud)
-        with cli.cloud_errors('Creating flavor %s' % args.name):
+            trait = trait_contract.flavor_trait(
+                specs, settings.nvme_pci_aliases)
+            specs[trait_contract.flavor_spec(trait)] = trait_contract.REQUIRED
+        conn = base.connect(self, args.os_cloud)
+        with base.cloud_errors('Creating flavor %s' % args.name):
             if conn.compute.find_flavor(args.name, ignore_missing=True):
-                raise cli.CommandError('a flavor named %r exists already'
-                                       % args.name)
+                raise base.CommandError('a flavor named %r exists already'
+                                        % args.name)
             if not args.no_trait and not flavors.providers_with(conn, trait):
-                raise cli.CommandError(no_host_carries(trait) + ', or '
-                                       'create it with --no-trait')
+                raise base.CommandError(no_host_carries(trait) + ', or '
+                                        'create it with --no-trait')
             attrs = dict(name=args.name, vcpus=args.vcpus, ram=args.ram,
                          disk=args.disk, ephemeral=args.ephemeral,
                          is_public=not args.private)
@@ -169,12 +170,12 @@ class CreateFlavor(cli.CommandBase, show.ShowOne):
                              'disk': flavor.disk,
                              'ephemeral': flavor.ephemeral}]}
         for finding in diagnosis.check_local_disk(
-                data, settings, cli.tool_args(self.app, args)):
+                data, settings, base.tool_args(self.app, args)):
             self.app.stderr.write('warning: %s %s; %s\n' % (
                 finding.subject, finding.problem, finding.fix))
 
 
-class RepairFlavors(cli.CommandBase, lister.Lister):
+class RepairFlavors(base.CommandBase, lister.Lister):
     """Give tagged flavors the trait of their tiers, and no other.
 
     For each tagged flavor (or those named): adds trait:<TRAIT>=required
@@ -197,15 +198,15 @@ class RepairFlavors(cli.CommandBase, lister.Lister):
         parser.add_argument('--force', action='store_true',
                             help='require a trait even when no compute node '
                                  'carries it yet')
-        cli.add_cloud_argument(parser)
-        cli.add_config_file_argument(parser)
+        base.add_cloud_argument(parser)
+        base.add_config_file_argument(parser)
         return parser
 
     def take_action(self, args):
-        aliases = cli.settings_from_files(args.config_file).nvme_pci_aliases
-        conn = cli.connect(self, args.os_cloud)
+        aliases = base.settings_from_files(args.config_file).nvme_pci_aliases
+        conn = base.connect(self, args.os_cloud)
         rows = []
-        with cli.cloud_errors('Repairing flavors'):
+        with base.cloud_errors('Repairing flavors'):
             for flavor in self._flavors(conn, args.flavors):
                 rows.append(self._repair(conn, flavor, aliases, args))
         self.needs_attention = any(row[-1].startswith(('left alone',
@@ -222,8 +223,8 @@ class RepairFlavors(cli.CommandBase, lister.Lister):
         for name in names:
             flavor = conn.compute.find_flavor(name, ignore_missing=True)
             if flavor is None:
-                raise cli.CommandError('no flavor named or with ID %r'
-                                       % name)
+                raise base.CommandError('no flavor named or with ID %r'
+                                        % name)
             found.append(flavor)
         return found
 

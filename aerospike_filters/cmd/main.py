@@ -16,10 +16,10 @@ The same shell as ``openstack``: its global options (``--os-cloud``,
 ``--os-region-name``, ``--insecure``, ``--os-cacert``, the ``--os-auth-*``
 options of every auth plugin, ...) go before the command, clouds.yaml,
 ``OS_CLOUD`` and an openrc's ``OS_*`` variables are read by the same code,
-and the commands (``aerospike_filters.cli`` entry points) are the ones
+and the commands (``aerospike_filters.commands`` entry points) are the ones
 ``openstack aerospike`` runs. ``-f table|json|yaml|csv|value``, ``-c
 COLUMN`` and ``--help`` behave as in every OpenStack client; exit statuses
-are those of :mod:`aerospike_filters.cli`.
+are those of :mod:`aerospike_filters.cmd.base`.
 """
 
 import os
@@ -32,18 +32,18 @@ from openstack import exceptions as sdk_exceptions
 from osc_lib.api import auth
 from osc_lib import shell
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import version
 
 
-class Help(cli.CommandBase, cliff_help.HelpCommand):
+class Help(base.CommandBase, cliff_help.HelpCommand):
     """Print the help of the tool or of one command."""
 
     def take_action(self, parsed_args):
         try:
             return super().take_action(parsed_args)
         except ValueError:
-            raise cli.CommandError(
+            raise base.CommandError(
                 'help %s: no such command; aerospike-filters --help lists '
                 'them' % ' '.join(parsed_args.cmd)) from None
 
@@ -56,7 +56,7 @@ class AerospikeFiltersApp(shell.OpenStackShell):
                         'and weigher of nova-scheduler.',
             version=version.version_string(),
             command_manager=commandmanager.CommandManager(
-                'aerospike_filters.cli'),
+                'aerospike_filters.commands'),
             deferred_help=True, **kwargs)
         self.command_manager.add_command('help', Help)
         #: Set when the cloud OS_CLOUD or --os-cloud names is unusable;
@@ -85,7 +85,7 @@ class AerospikeFiltersApp(shell.OpenStackShell):
                               'in a directory that exists\n'
                               % (self.options.log_file,
                                  exc.strerror or exc))
-            raise SystemExit(cli.USER_ERROR)
+            raise SystemExit(base.USER_ERROR)
 
     def run(self, argv):
         try:
@@ -97,7 +97,7 @@ class AerospikeFiltersApp(shell.OpenStackShell):
         initialize_without_cloud(self, super().initialize_app, argv)
 
     def prepare_to_run_command(self, cmd):
-        # cli.connect raises cloud_error for the commands that need a cloud.
+        # base.connect raises cloud_error for the commands that need a cloud.
         if self.cloud_error is None:
             super().prepare_to_run_command(cmd)
 
@@ -106,13 +106,13 @@ class AerospikeFiltersApp(shell.OpenStackShell):
         names = sorted({name.split()[0] for name, _ in self.command_manager})
         self.stderr.write('%s: name a command (%s); %s --help describes '
                           'them\n' % (self.NAME, ', '.join(names), self.NAME))
-        raise SystemExit(cli.USER_ERROR)
+        raise SystemExit(base.USER_ERROR)
 
 
 def initialize_without_cloud(app, initialize, argv):
     """osc-lib's initialize_app, going on when the named cloud is unusable.
 
-    The cloud is read only by commands that need one (cli.connect): they
+    The cloud is read only by commands that need one (base.connect): they
     raise ``app.cloud_error``, one line naming the file and the cloud;
     the others (probe, help, explain --snapshot, doctor --no-cloud) run.
     """
@@ -120,7 +120,7 @@ def initialize_without_cloud(app, initialize, argv):
         initialize(argv)
     except sdk_exceptions.ConfigException:
         wanted = app.options.cloud or os.environ.get('OS_CLOUD')
-        app.cloud_error = cli.CommandError(cli.unusable_cloud(
+        app.cloud_error = base.CommandError(base.unusable_cloud(
             wanted, getattr(app, 'cloud_config', None)))
         app.options.cloud = None
         saved = os.environ.pop('OS_CLOUD', None)

@@ -16,11 +16,11 @@ import json
 
 from cliff import command
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import provider_config
 
 
-class Probe(cli.CommandBase, command.Command):
+class Probe(base.CommandBase, command.Command):
     """Find this host's effective ephemeral backend and NVMe drives.
 
     Runs on a compute node and needs no credentials. Prints a JSON report
@@ -37,7 +37,7 @@ class Probe(cli.CommandBase, command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_probe_arguments(parser)
+        base.add_probe_arguments(parser)
         parser.add_argument('--host', metavar='<host>',
                             help="this compute's nova host name (default: "
                                  '[DEFAULT] host, else the hostname)')
@@ -49,7 +49,7 @@ class Probe(cli.CommandBase, command.Command):
         return parser
 
     def take_action(self, parsed_args):
-        result = cli.run_probe(parsed_args, parsed_args.host)
+        result = base.run_probe(parsed_args, parsed_args.host)
         if parsed_args.provider_config:
             self._write(parsed_args.provider_config, result)
         self.app.stdout.write(json.dumps(result, indent=2) + '\n')
@@ -61,7 +61,7 @@ class Probe(cli.CommandBase, command.Command):
         try:
             written = provider_config.write(path, config)
         except provider_config.ProviderConfigError as exc:
-            raise cli.CommandError(str(exc)) from None
+            raise base.CommandError(str(exc)) from None
         self.app.stderr.write(
             '%s: %s; nova-compute publishes it at its next start\n'
             % (path, 'written' if written else 'unchanged, not rewritten'))

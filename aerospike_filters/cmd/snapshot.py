@@ -16,11 +16,11 @@ import json
 
 from cliff import command
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters import live
 
 
-class Snapshot(cli.CommandBase, command.Command):
+class Snapshot(base.CommandBase, command.Command):
     """Capture hosts, aggregates and PCI pools of a live cloud as JSON.
 
     The output is the snapshot format ``explain --snapshot`` reads. PCI
@@ -29,15 +29,15 @@ class Snapshot(cli.CommandBase, command.Command):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_cloud_argument(parser)
+        base.add_cloud_argument(parser)
         parser.add_argument('-o', '--output', metavar='<file>',
                             help='write to this file instead of standard '
                                  'output')
         return parser
 
     def take_action(self, parsed_args):
-        conn = cli.connect(self, parsed_args.os_cloud)
-        with cli.cloud_errors('Reading the cloud'):
+        conn = base.connect(self, parsed_args.os_cloud)
+        with base.cloud_errors('Reading the cloud'):
             data = live.snapshot(conn)
         text = json.dumps(data, indent=2, sort_keys=True) + '\n'
         if not parsed_args.output:
@@ -47,5 +47,5 @@ class Snapshot(cli.CommandBase, command.Command):
             with open(parsed_args.output, 'w', encoding='utf-8') as out:
                 out.write(text)
         except OSError as exc:
-            raise cli.CommandError('%s: cannot write: %s'
-                                   % (parsed_args.output, exc.strerror))
+            raise base.CommandError('%s: cannot write: %s'
+                                    % (parsed_args.output, exc.strerror))

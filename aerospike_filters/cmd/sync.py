@@ -18,12 +18,12 @@ import sys
 from cliff import show
 from osc_lib.cli import format_columns
 
-from aerospike_filters import cli
 from aerospike_filters import cloud
+from aerospike_filters.cmd import base
 from aerospike_filters import live
+from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
-from aerospike_filters.sync import plan as sync_plan
-from aerospike_filters.sync import traits as trait_publishing
+from aerospike_filters.sync import provider_traits
 
 
 def read_report(path):
@@ -35,19 +35,19 @@ def read_report(path):
             with open(path, encoding='utf-8') as stream:
                 report = json.load(stream)
     except OSError as exc:
-        raise cli.CommandError('%s: cannot read probe report: %s'
-                               % (path, exc.strerror or exc))
+        raise base.CommandError('%s: cannot read probe report: %s'
+                                % (path, exc.strerror or exc))
     except ValueError as exc:
-        raise cli.CommandError('%s: not a JSON probe report: %s'
-                               % (path, exc))
+        raise base.CommandError('%s: not a JSON probe report: %s'
+                                % (path, exc))
     if not isinstance(report, dict) or not isinstance(
             report.get('host'), str):
-        raise cli.CommandError("%s: a probe report needs 'host' and "
-                               "'ephemeral_backend'" % path)
+        raise base.CommandError("%s: a probe report needs 'host' and "
+                                "'ephemeral_backend'" % path)
     return report
 
 
-class Sync(cli.CommandBase, show.ShowOne):
+class Sync(base.CommandBase, show.ShowOne):
     """Put this host in the aggregate of its ephemeral backend, and only it.
 
     The backend comes from a probe report (--report), is given (--backend),
@@ -77,19 +77,19 @@ class Sync(cli.CommandBase, show.ShowOne):
         source.add_argument(
             '--backend', metavar='<backend>',
             help='publish this backend instead of a probe report')
-        cli.add_probe_arguments(parser)
+        base.add_probe_arguments(parser)
         parser.add_argument('--host', metavar='<host>',
                             help="compute host name (default: the report's "
                                  'host)')
-        cli.add_cloud_argument(parser)
-        cli.add_config_file_argument(parser)
+        base.add_cloud_argument(parser)
+        base.add_config_file_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
                             help='print the plan, change nothing')
         parser.add_argument('--traits', action='store_true',
                             help='also publish the CUSTOM_AEROSPIKE_STORAGE '
                                  "traits on the host's compute node "
                                  'resource provider(s)')
-        cli.add_retries_argument(parser)
+        base.add_retries_argument(parser)
         parser.add_argument('--node', metavar='<node>',
                             help='compute node (hypervisor hostname) for '
                                  "--traits (default: the host's nodes)")
@@ -97,8 +97,8 @@ class Sync(cli.CommandBase, show.ShowOne):
 
     def take_action(self, args):
         host, backend, nvme = self._host_and_backend(args)
-        settings = cli.settings_from_files(args.config_file)
-        conn = cli.connect(self, args.os_cloud)
+        settings = base.settings_from_files(args.config_file)
+        conn = base.connect(self, args.os_cloud)
         outcome, traits = self._publish(conn, args, settings, host, backend,
                                         nvme)
         self._tell_what_happened(args, outcome)
@@ -106,7 +106,7 @@ class Sync(cli.CommandBase, show.ShowOne):
         columns = ('host', 'ephemeral_backend', 'aggregate', 'changed',
                    'dry_run', 'steps', 'conflicts')
         data = (host, backend,
-                sync_plan.aggregate_name(backend) if backend else None,
+                aggregate_plan.aggregate_name(backend) if backend else None,
                 bool(outcome.steps) and not args.dry_run, args.dry_run,
                 format_columns.ListColumn(s.command for s in outcome.steps),
                 format_columns.ListColumn(
@@ -121,16 +121,16 @@ class Sync(cli.CommandBase, show.ShowOne):
         """(host, canonical backend, NVMe passthrough devices or None)."""
         if args.backend:
             if not args.host:
-                raise cli.CommandError('--backend needs --host')
+                raise base.CommandError('--backend needs --host')
             host, backend, nvme = args.host, args.backend, None
         else:
             # A report, or, when none is given, the probe of this host.
             report = (read_report(args.report) if args.report
-                      else cli.run_probe(args, args.host))
+                      else base.run_probe(args, args.host))
             if args.report and args.host and report['host'] != args.host:
                 # On the controller, --host names the compute whose
                 # report this is: a report never speaks for another host.
-                raise cli.CommandError(
+                raise base.CommandError(
                     '%s describes host %r, not --host %s: bring each '
                     "compute's own report" % (args.report, report['host'],
                                               args.host))
@@ -141,9 +141,9 @@ class Sync(cli.CommandBase, show.ShowOne):
         if backend is None:
             return host, None, nvme
         try:
-            return host, sync_plan.canonical_backend(backend), nvme
+            return host, aggregate_plan.canonical_backend(backend), nvme
         except ValueError as exc:
-            raise cli.CommandError(str(exc)) from None
+            raise base.CommandError(str(exc)) from None
 
     @staticmethod
     def _publish(conn, args, settings, host, backend, nvme):
@@ -152,7 +152,7 @@ class Sync(cli.CommandBase, show.ShowOne):
         key = settings.ephemeral_backend_key
         try:
             if not live.has_compute_service(conn, host, retry):
-                raise cli.CommandError(
+                raise base.CommandError(
                     '--host %s: nova has no nova-compute service on such a '
                     'host; name it as openstack compute service list '
                     '--service nova-compute shows it' % host)
@@ -163,22 +163,22 @@ class Sync(cli.CommandBase, show.ShowOne):
                 # What sync read last is current: it re-reads after moves.
                 aggregates = publisher.last_read
                 if args.dry_run:
-                    aggregates = sync_plan.aggregates_after(
+                    aggregates = aggregate_plan.aggregates_after(
                         host, backend, aggregates, key)
                 nodes = ({args.node: None} if args.node else
                          live.compute_nodes_of(conn, host) or {host: None})
-                changes = trait_publishing.publish_host(
+                changes = provider_traits.publish_host(
                     conn, retry, settings, host, aggregates, nvme, nodes,
                     dry_run=args.dry_run)
                 traits = sorted({t for change in changes
                                  for t in change.after})
-        except cli.CommandError:
+        except base.CommandError:
             raise
         except cloud.CloudError as exc:
-            raise cli.CommandError(str(exc)) from None
+            raise base.CommandError(str(exc)) from None
         except Exception as exc:
-            raise cli.CommandError('sync of %s failed: %s'
-                                   % (host, cloud.first_line(exc))) from None
+            raise base.CommandError('sync of %s failed: %s'
+                                    % (host, cloud.first_line(exc))) from None
         return outcome, traits
 
     def _tell_what_happened(self, args, outcome):
@@ -186,7 +186,7 @@ class Sync(cli.CommandBase, show.ShowOne):
         if not outcome.steps and not args.dry_run:
             self.app.stderr.write(
                 '%s: already in %s only; nothing changed\n'
-                % (host, sync_plan.aggregate_name(backend) if backend
+                % (host, aggregate_plan.aggregate_name(backend) if backend
                    else 'no backend aggregate'))
         if outcome.conflicts:
             self.app.stderr.write(

@@ -15,16 +15,17 @@
 from cliff import lister
 from osc_lib.cli import format_columns
 
-from aerospike_filters import cli
 from aerospike_filters import cloud
+from aerospike_filters.cmd import base
 from aerospike_filters import live
-from aerospike_filters.sync import facts as facts_sync
-from aerospike_filters.sync import traits as publishing
+from aerospike_filters.sync import provider_traits
+from aerospike_filters.sync import published_facts
+from aerospike_filters import trait_contract
 
 COLUMNS = ('Host', 'Node', 'Traits', 'Added', 'Removed', 'Result')
 
 
-class PublishTraits(cli.CommandBase, lister.Lister):
+class PublishTraits(base.CommandBase, lister.Lister):
     """Make every compute node carry the traits of the storage it offers.
 
     Computes each compute node's CUSTOM_AEROSPIKE_STORAGE traits from
@@ -46,8 +47,8 @@ class PublishTraits(cli.CommandBase, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_cloud_argument(parser)
-        cli.add_config_file_argument(
+        base.add_cloud_argument(parser)
+        base.add_config_file_argument(
             parser, '[aerospike_filters] options and [pci] alias')
         parser.add_argument(
             '--snapshot', metavar='<file>',
@@ -57,18 +58,18 @@ class PublishTraits(cli.CommandBase, lister.Lister):
         return _add_run_arguments(parser, 'every host')
 
     def take_action(self, args):
-        settings = cli.settings_from_files(args.config_file)
-        aliases = cli.pci_aliases_from_files(args.config_file)
+        settings = base.settings_from_files(args.config_file)
+        aliases = base.pci_aliases_from_files(args.config_file)
         # Input errors before credentials: the snapshot is read first.
-        data = (cli.load_snapshot_file(args.snapshot) if args.snapshot
+        data = (base.load_snapshot_file(args.snapshot) if args.snapshot
                 else None)
         if data is not None:
             select_hosts(data, args.hosts)
-        conn = cli.connect(self, args.os_cloud)
+        conn = base.connect(self, args.os_cloud)
         retry = cloud.Retrying(attempts=args.retries)
         placement = live.Providers(conn, retry=retry)
-        providers = publishing.ProviderTraits(conn, retry=retry)
-        with cli.cloud_errors('Reading the cloud'):
+        providers = provider_traits.ProviderTraits(conn, retry=retry)
+        with base.cloud_errors('Reading the cloud'):
             if data is None:
                 data = live.snapshot(conn, placement,
                                      with_flavors=False)
@@ -78,7 +79,7 @@ class PublishTraits(cli.CommandBase, lister.Lister):
             managed = placement.managed_traits()
         self.source = data.get('description') or 'a live cloud'
         hosts = select_hosts(data, args.hosts)
-        wanted = publishing.wanted_traits(
+        wanted = trait_contract.wanted_traits(
             data, settings, aliases or data.get('pci_aliases', []))
         rows, failures = [], []
         for host in hosts:
@@ -86,7 +87,7 @@ class PublishTraits(cli.CommandBase, lister.Lister):
             try:
                 uuid = nodes.get(node)
                 if uuid is None:
-                    raise publishing.TraitError(
+                    raise provider_traits.TraitError(
                         'no resource provider named %s in placement (its '
                         'compute node is not registered yet?)' % node)
                 change = providers.publish(node, uuid, wanted[host['host']],
@@ -112,7 +113,7 @@ def _add_run_arguments(parser, default):
                            '(default: %s)' % default)
     parser.add_argument('--dry-run', action='store_true',
                         help='show the changes, make none')
-    cli.add_retries_argument(parser)
+    base.add_retries_argument(parser)
     return parser
 
 
@@ -123,8 +124,8 @@ def select_hosts(data, names):
     known = {host['host']: host for host in data['hosts']}
     unknown = sorted(set(names) - set(known))
     if unknown:
-        raise cli.CommandError('--host %s: no such nova-compute host'
-                               % ', '.join(unknown))
+        raise base.CommandError('--host %s: no such nova-compute host'
+                                % ', '.join(unknown))
     return [known[name] for name in names]
 
 
@@ -142,7 +143,7 @@ FACT_COLUMNS = ('Host', 'Node', 'Facts', 'Backend', 'Steps', 'Traits',
                 'Result')
 
 
-class SyncFacts(cli.CommandBase, lister.Lister):
+class SyncFacts(base.CommandBase, lister.Lister):
     """Follow the facts the computes published through nova's provider config.
 
     Runs on a controller, with admin credentials (none on the computes:
@@ -167,17 +168,18 @@ class SyncFacts(cli.CommandBase, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        cli.add_cloud_argument(parser)
-        cli.add_config_file_argument(parser)
+        base.add_cloud_argument(parser)
+        base.add_config_file_argument(parser)
         return _add_run_arguments(parser, 'every host with facts')
 
     def take_action(self, args):
-        settings = cli.settings_from_files(args.config_file)
-        conn = cli.connect(self, args.os_cloud)
-        run = facts_sync.FactsSync(conn, settings,
-                                   retry=cloud.Retrying(attempts=args.retries),
-                                   dry_run=args.dry_run)
-        with cli.cloud_errors('Reading the cloud'):
+        settings = base.settings_from_files(args.config_file)
+        conn = base.connect(self, args.os_cloud)
+        run = published_facts.FactsSync(conn, settings,
+                                        retry=cloud.Retrying(
+                                            attempts=args.retries),
+                                        dry_run=args.dry_run)
+        with base.cloud_errors('Reading the cloud'):
             results = run.run(only=set(args.hosts))
         missing = sorted(set(args.hosts) - {r.host for r in results})
         rows, failures = [], []
@@ -190,8 +192,8 @@ class SyncFacts(cli.CommandBase, lister.Lister):
                            else 'failed closed')
                 self.app.stderr.write(
                     ('(dry run) ' if args.dry_run else '') +
-                    facts_sync.restart_hint(result.host, result.conflicts) +
-                    '\n')
+                    published_facts.restart_hint(result.host,
+                                                 result.conflicts) + '\n')
             elif result.steps:
                 outcome = 'would change' if args.dry_run else 'changed'
             else:

@@ -15,7 +15,7 @@
 The bridge between Nova's scheduler objects and the pure core: it reads the
 flavor once, derives each aggregate combination's facts and verdict once,
 and counts NVMe devices only on hosts that have PCI pools and only when the
-request asks for NVMe devices. A :class:`RequestVerdicts` lives for one
+request asks for NVMe devices. A :class:`RequestEvaluation` lives for one
 ``filter_all`` or ``weigh_objects`` call, so filter and weigher instances
 hold no per-request state.
 """
@@ -24,11 +24,11 @@ from oslo_log import log as logging
 
 from aerospike_filters import conf
 from aerospike_filters import host_facts
-from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import memo
 from aerospike_filters.scheduler import nvme
 from aerospike_filters import storage
-from aerospike_filters import verdict as verdicts
+from aerospike_filters import storage_request
+from aerospike_filters import verdicts
 
 LOG = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class _Entry:
         self.weight = verdicts.tier_weight(verdict)
 
 
-class RequestVerdicts:
+class RequestEvaluation:
     """Verdicts of one request, cached per aggregate combination."""
 
     def __init__(self, spec_obj, settings=None, warn=True):

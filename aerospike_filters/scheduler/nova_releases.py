@@ -44,7 +44,7 @@ import logging
 import os
 import sys
 
-from aerospike_filters import version as plugin_version
+from aerospike_filters import version
 
 #: nova's major version per OpenStack series, for the supported releases.
 SERIES = {31: '2025.1', 32: '2025.2', 33: '2026.1', 34: '2026.2'}
@@ -173,33 +173,33 @@ def _has(module_name, path, parameters):
         return False
 
 
-def check(version=None):
+def check(nova=None):
     """Whether this nova can run the plugin: (usable, one line or None).
 
     Unusable: a nova older than :data:`OLDEST` (or of no known version),
     or one whose scheduler API changed. Usable with a line: a nova newer
     than the newest tested.
     """
-    version = nova_version() if version is None else version
+    nova = nova_version() if nova is None else nova
     supported = 'aerospike-filters %s supports %s to %s' % (
-        plugin_version.version_string(), describe(OLDEST), describe(NEWEST))
-    number = major(version)
+        version.version_string(), describe(OLDEST), describe(NEWEST))
+    number = major(nova)
     if number is None or number < OLDEST:
         return False, (
             '%s, not nova %s: tagged flavors get no host until nova is '
             'upgraded (untagged flavors are scheduled as before)'
-            % (supported, version or 'of unknown version'))
+            % (supported, nova or 'of unknown version'))
     missing = missing_api()
     if missing:
         return False, (
             '%s; nova %s changed the scheduler API it uses (%s): tagged '
             'flavors get no host until aerospike-filters is upgraded to a '
             'release that supports it (untagged flavors are scheduled as '
-            'before)' % (supported, version, ', '.join(missing)))
+            'before)' % (supported, nova, ', '.join(missing)))
     if number > NEWEST:
         return True, (
             '%s; nova %s is newer, untested, and its scheduler API is '
-            'unchanged: the filter and weigher run' % (supported, version))
+            'unchanged: the filter and weigher run' % (supported, nova))
     return True, None
 
 

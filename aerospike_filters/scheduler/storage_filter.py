@@ -21,10 +21,10 @@ from nova.scheduler import utils as scheduler_utils
 from oslo_log import log as logging
 
 from aerospike_filters import conf
-from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import nova_releases
-from aerospike_filters import traits
+from aerospike_filters import storage_request
+from aerospike_filters import trait_contract
 from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         if is_rebuild(spec_obj):
             return hosts
         settings = conf.read_settings()
-        request_verdicts = evaluation.RequestVerdicts(spec_obj, settings)
+        request_verdicts = evaluation.RequestEvaluation(spec_obj, settings)
         request = request_verdicts.request
         if not request.tagged and not settings.isolate_dedicated_hosts:
             return hosts
@@ -158,11 +158,11 @@ def _log_summary(request_verdicts, hosts, rejected):
 def _capped(request_verdicts, cap):
     """Why placement's candidates were all unsuitable, and the fix."""
     flavor = request_verdicts.flavor_name
-    trait = traits.trait_for_tiers(request_verdicts.request.tiers)
+    trait = trait_contract.trait_for_tiers(request_verdicts.request.tiers)
     said = ('; placement returned only [scheduler] max_placement_results=%d '
             'candidates' % cap)
-    if traits.flavor_traits(request_verdicts.extra_specs).get(
-            trait) == traits.REQUIRED:
+    if trait_contract.flavor_traits(request_verdicts.extra_specs).get(
+            trait) == trait_contract.REQUIRED:
         return (said + ', all carrying %s, but their facts no longer match '
                 'it: republish host traits (aerospike-filters trait '
                 'publish)' % trait)

@@ -21,7 +21,7 @@ from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import memo
 from aerospike_filters.scheduler import nova_releases
-from aerospike_filters import verdict as verdicts
+from aerospike_filters import verdicts
 from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
     def _weights(self, hosts, spec_obj):
         try:
             # The filter, which runs first, warns about bad metadata.
-            request_verdicts = evaluation.RequestVerdicts(spec_obj,
-                                                          warn=False)
+            request_verdicts = evaluation.RequestEvaluation(spec_obj,
+                                                            warn=False)
             request = request_verdicts.request
             if not (self._nova_usable and request.tagged) or request.error:
                 return [0.0] * len(hosts)

@@ -26,7 +26,7 @@ from openstack import exceptions as sdk_exceptions
 
 from aerospike_filters import cloud
 from aerospike_filters import host_facts
-from aerospike_filters.sync import plan as sync_plan
+from aerospike_filters.sync import aggregate_plan
 
 Outcome = collections.namedtuple('Outcome', 'host backend steps conflicts')
 
@@ -49,22 +49,22 @@ class Publisher:
     def aggregates(self):
         found = self.retry('Listing host aggregates',
                            lambda: list(self.conn.compute.aggregates()))
-        self.last_read = [sync_plan.Aggregate(a.id, a.name,
-                                              list(a.hosts or []),
-                                              dict(a.metadata or {}))
+        self.last_read = [aggregate_plan.Aggregate(a.id, a.name,
+                                                   list(a.hosts or []),
+                                                   dict(a.metadata or {}))
                           for a in found]
         return self.last_read
 
     def plan(self, host, backend):
-        return sync_plan.plan(host, backend, self.aggregates(),
-                              self.backend_key)
+        return aggregate_plan.plan(host, backend, self.aggregates(),
+                                   self.backend_key)
 
     def sync(self, host, backend, dry_run=False, rounds=3):
         """Apply the plan until nothing is left; return an Outcome."""
         done = []
         steps = self.plan(host, backend)
         for _ in range(rounds):
-            actions = [s for s in steps if s.action != sync_plan.CONFLICT]
+            actions = [s for s in steps if s.action != aggregate_plan.CONFLICT]
             if dry_run or not actions:
                 break
             for step in actions:
@@ -79,11 +79,11 @@ class Publisher:
                 done.append(step)
             steps = self.plan(host, backend)
         else:
-            if [s for s in steps if s.action != sync_plan.CONFLICT]:
+            if [s for s in steps if s.action != aggregate_plan.CONFLICT]:
                 raise SyncError('host %s did not converge after %d rounds; '
                                 'another tool may be editing its aggregates'
                                 % (host, rounds))
-        conflicts = [s for s in steps if s.action == sync_plan.CONFLICT]
+        conflicts = [s for s in steps if s.action == aggregate_plan.CONFLICT]
         return Outcome(host, backend, steps if dry_run else done, conflicts)
 
     def _find(self, name):
@@ -96,21 +96,21 @@ class Publisher:
     def _apply(self, step, host, backend):
         compute = self.conn.compute
         agg = self._find(step.aggregate)
-        if step.action == sync_plan.LEAVE:
+        if step.action == aggregate_plan.LEAVE:
             if agg is not None and host in (agg.hosts or []):
                 self._tolerate(
                     (404, 409), 'Removing %s from %s' % (host, step.aggregate),
                     compute.remove_host_from_aggregate, agg, host)
-        elif step.action == sync_plan.CREATE:
+        elif step.action == aggregate_plan.CREATE:
             if agg is None:
                 # A concurrent run may create it first: 409, then use theirs.
                 self._tolerate((409,), 'Creating %s' % step.aggregate,
                                compute.create_aggregate, name=step.aggregate)
                 agg = self._find(step.aggregate)
             self._set_metadata(agg, backend)
-        elif step.action == sync_plan.SET_METADATA:
+        elif step.action == aggregate_plan.SET_METADATA:
             self._set_metadata(agg, backend)
-        elif step.action == sync_plan.JOIN:
+        elif step.action == aggregate_plan.JOIN:
             if agg is None:
                 raise SyncError('aggregate %s vanished while %s joined it'
                                 % (step.aggregate, host))
@@ -120,7 +120,7 @@ class Publisher:
                     compute.add_host_to_aggregate, agg, host)
 
     def _set_metadata(self, agg, backend):
-        value = sync_plan.canonical_backend(backend)
+        value = aggregate_plan.canonical_backend(backend)
         if (agg.metadata or {}).get(self.backend_key) != value:
             self.retry('Setting metadata of %s' % agg.name,
                        self.conn.compute.set_aggregate_metadata, agg,

@@ -25,8 +25,8 @@ import openstack
 from oslotest import base
 
 from aerospike_filters import host_facts
-from aerospike_filters import request as storage_request
 from aerospike_filters import storage
+from aerospike_filters import storage_request
 
 TIMEOUT = int(os.environ.get('AEROSPIKE_FILTERS_BOOT_TIMEOUT', '600'))
 

@@ -218,7 +218,7 @@ class CloudTestCase(test.TestCase,
         super().setUp()
         # Hermetic: the commands' default nova.conf is the test's choice.
         self.useFixture(fixtures.MonkeyPatch(
-            'aerospike_filters.cli.DEFAULT_CONFIG_FILE', self.NOVA_CONF))
+            'aerospike_filters.cmd.base.DEFAULT_CONFIG_FILE', self.NOVA_CONF))
         self.configure_scheduler()
         self.flags(device_spec=[jsonutils.dumps(
             {'vendor_id': fake_driver.NVME_VENDOR,

@@ -22,7 +22,7 @@ expanded or run on its own, and the fix does what it says.
 import json
 import os
 
-from aerospike_filters.sync import plan
+from aerospike_filters.sync import aggregate_plan
 from tests.functional import base
 
 #: What a shell must never split, expand or run.
@@ -65,7 +65,7 @@ class TestHostileNames(base.CloudTestCase):
         self.assertFalse(os.path.exists('PWNED'))
         # A host named by its own nova.conf (nova's services table does
         # not check it): sync's plan gives it as one word, as given.
-        steps = plan.plan(HOSTILE_HOST, 'lvm', [])
+        steps = aggregate_plan.plan(HOSTILE_HOST, 'lvm', [])
         join = [s.command for s in steps if ' add host ' in s.command]
         self.assertEqual(1, len(join), steps)
         calls = self.record_only(join[0])

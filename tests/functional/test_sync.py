@@ -24,8 +24,8 @@ from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
 from aerospike_filters import cloud
+from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
-from aerospike_filters.sync import plan
 from tests.functional import base
 
 NO_WAIT = cloud.Retrying(attempts=3, delay=0, sleep=lambda _: None)
@@ -77,7 +77,7 @@ class TestSync(base.CloudTestCase):
         """Names of the backend aggregates the host is in."""
         return sorted(a.name for a in self.conn.compute.aggregates()
                       if host in (a.hosts or []) and
-                      plan.is_managed(a.name))
+                      aggregate_plan.is_managed(a.name))
 
     def sync(self, host, backend, conn=None):
         return apply.Publisher(conn or self.conn, retry=NO_WAIT).sync(

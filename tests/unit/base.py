@@ -20,7 +20,7 @@ A backend string puts the host in the aggregate ``backend-<backend>`` with
 ``ephemeral_backend=<backend>``; an integer after it gives the host a PCI
 pool of that many free NVMe devices; None leaves the host undescribed. The
 HostStates, aggregates, PCI pools and RequestSpecs are nova's own objects,
-built by :mod:`aerospike_filters.scheduler.replay` as ``explain`` builds
+built by :mod:`aerospike_filters.whatif.replay` as ``explain`` builds
 them.
 """
 
@@ -28,9 +28,9 @@ from nova.scheduler import filters
 from nova.scheduler import weights
 from nova import test
 
-from aerospike_filters.scheduler import replay
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
+from aerospike_filters.whatif import replay
 
 NVME_VENDOR, NVME_PRODUCT = '144d', 'a80a'
 NVME_ALIAS = {'name': 'nvme', 'vendor_id': NVME_VENDOR,

@@ -21,11 +21,11 @@ import sys
 import fixtures
 from openstack.config import loader
 
-from aerospike_filters import cli
+from aerospike_filters.cmd import base
 from aerospike_filters.cmd import explain
-from aerospike_filters import snapshot
+from aerospike_filters import snapshot_format
 import tests
-from tests.unit import test_cli
+from tests.unit.cmd import test_main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -34,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 COMMANDS = (
     (('--help',), False),
     (('probe', '--help'), False),
-    (('explain', '--snapshot', snapshot.sample_path(), '-f', 'value'),
+    (('explain', '--snapshot', snapshot_format.sample_path(), '-f', 'value'),
      False),
     (('doctor', '--no-cloud', '-f', 'value'), False),
     (('explain',), True),
@@ -48,7 +48,7 @@ COMMANDS = (
 )
 
 
-class TestWrongCloud(test_cli.CliTestCase):
+class TestWrongCloud(test_main.CliTestCase):
     """OS_CLOUD names a cloud clouds.yaml does not have."""
 
     def clouds_yaml(self):
@@ -131,7 +131,7 @@ class TestWrongCloud(test_cli.CliTestCase):
         self.assertEqual(
             "cloud 'lab': cannot read %s (permission denied); run as a user "
             "who can read it, or fix its permissions" % path,
-            cli.unusable_cloud('lab', config))
+            base.unusable_cloud('lab', config))
 
     def test_no_clouds_yaml(self):
         missing = os.path.join(self.useFixture(fixtures.TempDir()).path,
@@ -139,10 +139,10 @@ class TestWrongCloud(test_cli.CliTestCase):
         config = loader.OpenStackConfig(config_files=[missing],
                                         vendor_files=[], secure_files=[])
         self.assertIn("cloud 'x': no clouds.yaml defines it (looked for %s)"
-                      % missing, cli.unusable_cloud('x', config))
+                      % missing, base.unusable_cloud('x', config))
 
 
-class TestNovaConfAsTheSchedulerReadsIt(test_cli.CliTestCase):
+class TestNovaConfAsTheSchedulerReadsIt(test_main.CliTestCase):
 
     def write(self, directory, name, text):
         path = os.path.join(directory, name)
@@ -226,7 +226,7 @@ def test_cli_conf():
             'aerospike_filters.all_weighers\n')
 
 
-class TestSmallerOnes(test_cli.CliTestCase):
+class TestSmallerOnes(test_main.CliTestCase):
 
     def test_bad_pci_alias_is_one_line_without_the_json_error(self):
         home = self.useFixture(fixtures.TempDir()).path
@@ -236,7 +236,7 @@ class TestSmallerOnes(test_cli.CliTestCase):
         for door in ('explain', 'trait'):
             args = (('explain', '--snapshot') if door == 'explain'
                     else ('trait', 'publish', '--snapshot',
-                          snapshot.sample_path(), '--dry-run'))
+                          snapshot_format.sample_path(), '--dry-run'))
             result = self.run_here(*args, '--config-file', path)
             self.assertEqual(2, result.returncode, result.stderr)
             lines = [line for line in result.stderr.splitlines()
@@ -269,7 +269,7 @@ class TestSmallerOnes(test_cli.CliTestCase):
             self.assertNotIn('None', result.stdout, formatter)
 
 
-class TestFromTheSampleToYourCloud(test_cli.CliTestCase):
+class TestFromTheSampleToYourCloud(test_main.CliTestCase):
 
     def tox_explain(self):
         parser = configparser.ConfigParser(interpolation=None)
@@ -304,7 +304,7 @@ class TestFromTheSampleToYourCloud(test_cli.CliTestCase):
         self.assertIn('.tox/explain/bin/aerospike-filters', readme)
 
 
-class TestPythonFloor(test_cli.CliTestCase):
+class TestPythonFloor(test_main.CliTestCase):
 
     def test_one_floor_stated_everywhere_and_run(self):
         setup = configparser.ConfigParser()

@@ -19,7 +19,7 @@ import subprocess
 import fixtures
 from oslotest import base
 
-from aerospike_filters import snapshot
+from aerospike_filters import snapshot_format
 import tests
 
 
@@ -42,7 +42,7 @@ class TestOpenStackClientPlugin(DoorsTestCase):
 
     def test_explain_a_snapshot_needs_no_credentials(self):
         result = self.openstack('aerospike', 'explain', '--snapshot',
-                                snapshot.sample_path(), '-f', 'json')
+                                snapshot_format.sample_path(), '-f', 'json')
         self.assertEqual(0, result.returncode, result.stderr)
         rows = json.loads(result.stdout)
         self.assertEqual('compute-lvm-1', rows[0]['Host'])

@@ -20,7 +20,7 @@ import sys
 import fixtures
 from oslotest import base
 
-from aerospike_filters import snapshot
+from aerospike_filters import snapshot_format
 
 
 def run(*args):
@@ -239,7 +239,7 @@ class TestExplain(base.BaseTestCase):
                              'host_backends')
 
     def test_packaged_sample_is_valid(self):
-        data = snapshot.load(snapshot.sample_path())
+        data = snapshot_format.load(snapshot_format.sample_path())
         backends = {a['metadata'].get('ephemeral_backend')
                     for a in data['aggregates']}
         expected = {'lvm', 'raw', 'qcow2', 'rbd', 'nfs'}

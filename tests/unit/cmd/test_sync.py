@@ -21,7 +21,7 @@ import sys
 import fixtures
 from oslotest import base
 
-from tests.unit import test_cli
+from tests.unit.cmd import test_main
 
 SECRET = 'S3cr3t-Passw0rd-do-not-print'
 CLOUDS = '''clouds:
@@ -61,7 +61,7 @@ class TestNoSecrets(base.BaseTestCase):
             self.assertNotIn(SECRET, result.stdout + result.stderr, args)
 
 
-class TestReportOnTheController(test_cli.CliTestCase):
+class TestReportOnTheController(test_main.CliTestCase):
     """sync --report --host on the controller: a report for that host."""
 
     def test_a_report_never_speaks_for_another_host(self):

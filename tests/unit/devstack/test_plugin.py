@@ -29,7 +29,7 @@ import sys
 import fixtures
 from oslotest import base
 
-from aerospike_filters.scheduler import nova_config
+from aerospike_filters.whatif import nova_config
 import tests
 from tests import TOP
 

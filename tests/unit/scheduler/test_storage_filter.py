@@ -383,7 +383,7 @@ class TestBootFromVolume(base.NovaTestCase):
 
     def test_the_weigher_gives_no_tier(self):
         from aerospike_filters.scheduler import evaluation
-        verdicts = evaluation.RequestVerdicts(self.bfv_spec(LOCAL))
+        verdicts = evaluation.RequestEvaluation(self.bfv_spec(LOCAL))
         verdict = verdicts.verdict(self.mixed[0])
         self.assertFalse(verdict.passes)
         self.assertEqual('no-local-disk', verdict.category)

@@ -20,7 +20,7 @@ from nova.scheduler import weights
 from nova import test
 
 from aerospike_filters import conf
-from aerospike_filters.scheduler import nova_config
+from aerospike_filters.whatif import nova_config
 from tests import TOP
 
 SNIPPET = os.path.join(TOP, 'etc', 'nova.conf.aerospike-snippet')

@@ -15,7 +15,9 @@
 * The core never imports nova, the adapters or the tools.
 * The nova adapters (``scheduler``, ``api``) import the core, never tools.
 * Tools import adapters and core; commands (``cmd``) never import each
-  other.
+  other, only what they share (``cmd.base``).
+* Every module's name says its room: no two modules share a name, and no
+  caller renames one of this package's modules on import.
 
 Imports inside functions count: a late import is still a dependency.
 """
@@ -32,10 +34,12 @@ from tests import TOP
 
 PACKAGE = 'aerospike_filters'
 CORE = frozenset(PACKAGE + '.' + name for name in (
-    'storage', 'request', 'host_facts', 'verdict', 'traits', 'snapshot',
-    'conf', 'version'))
+    'storage', 'storage_request', 'host_facts', 'verdicts', 'trait_contract',
+    'snapshot_format', 'conf', 'version'))
 ADAPTER_PACKAGES = (PACKAGE + '.scheduler', PACKAGE + '.api')
 COMMANDS = PACKAGE + '.cmd'
+#: What the commands share; every command may import it.
+COMMAND_BASE = COMMANDS + '.base'
 #: Libraries of the tools' layer the core must not need either.
 NOT_IN_CORE = ('nova', 'cliff', 'osc_lib', 'openstack', 'keystoneauth1',
                'stevedore', 'oslo_log')
@@ -78,6 +82,21 @@ def imports_of(module, path):
     return found
 
 
+def renames_in(module, path):
+    """(module imported, the name it is bound to) where the two differ."""
+    with open(path, encoding='utf-8') as stream:
+        tree = ast.parse(stream.read(), path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.asname and alias.asname != alias.name:
+                    yield node.module + '.' + alias.name, alias.asname
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    yield alias.name, alias.asname
+
+
 def layer_of(module):
     if module in CORE:
         return 'core'
@@ -104,7 +123,7 @@ class TestLayout(base.BaseTestCase):
         return imports_of(module, self.modules[module])
 
     def test_core_imports_only_core_and_no_nova(self):
-        self.assertEqual(set(), CORE - {PACKAGE + '.traits'} - self.known)
+        self.assertEqual(set(), CORE - self.known)
         for module in sorted(CORE & self.known):
             imported = self.imports(module)
             inside = package_modules(imported, self.known)
@@ -130,9 +149,29 @@ class TestLayout(base.BaseTestCase):
                 continue
             inside = package_modules(self.imports(module), self.known)
             others = {m for m in inside
-                      if m.startswith(COMMANDS + '.') and m != module}
+                      if m.startswith(COMMANDS + '.')
+                      and m not in (module, COMMAND_BASE)}
             self.assertEqual(set(), others,
                              '%s imports other commands' % module)
+
+    def test_no_two_modules_share_a_name(self):
+        """A command may share its subject's package name (nova's way)."""
+        by_name = {}
+        for module, path in self.modules.items():
+            if not path.endswith('__init__.py'):
+                by_name.setdefault(module.rpartition('.')[2], []).append(
+                    module)
+        self.assertEqual({}, {name: sorted(modules)
+                              for name, modules in by_name.items()
+                              if len(modules) > 1})
+
+    def test_no_module_of_the_package_is_renamed_on_import(self):
+        renamed = []
+        for module, path in sorted(self.modules.items()):
+            renamed += ['%s: %s as %s' % (module, name, alias)
+                        for name, alias in renames_in(module, path)
+                        if name.startswith(PACKAGE + '.')]
+        self.assertEqual([], renamed)
 
     def test_package_import_is_cheap(self):
         self.assertEqual(set(), package_modules(self.imports(PACKAGE),
@@ -143,11 +182,11 @@ class TestLayout(base.BaseTestCase):
         path = self.useFixture(fixtures.TempDir()).join('bad.py')
         with open(path, 'w') as stream:
             stream.write('def f():\n'
-                         '    from aerospike_filters import diagnosis\n'
-                         '    from . import verdict\n')
+                         '    from aerospike_filters import live\n'
+                         '    from . import verdicts\n')
         found = imports_of(PACKAGE + '.bad', path)
-        self.assertIn(PACKAGE + '.diagnosis', found)
-        self.assertIn(PACKAGE + '.verdict', found)
+        self.assertIn(PACKAGE + '.live', found)
+        self.assertIn(PACKAGE + '.verdicts', found)
 
     def test_core_runs_without_nova_loaded(self):
         """At run time too: importing the core loads no nova module."""

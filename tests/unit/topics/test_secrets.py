@@ -24,9 +24,9 @@ import subprocess
 
 import fixtures
 
-from aerospike_filters import snapshot
+from aerospike_filters import snapshot_format
 import tests
-from tests.unit import test_cli
+from tests.unit.cmd import test_main
 
 SECRETS = {
     'transport': 'S3cretTransport', 'db': 'S3cretDb',
@@ -68,7 +68,7 @@ MALFORMED = NOVA_CONF.replace(
 BAD_START = ' %s continued\n' % SECRETS['malformed'] + NOVA_CONF
 
 
-class TestNoSecretPrinted(test_cli.CliTestCase):
+class TestNoSecretPrinted(test_main.CliTestCase):
 
     def setUp(self):
         super().setUp()
@@ -98,7 +98,7 @@ class TestNoSecretPrinted(test_cli.CliTestCase):
             ('sync', '--host', 'c1', '--backend', 'lvm', '--dry-run') + conf,
             ('sync', '--dry-run') + probe,
             ('trait', 'publish', '--dry-run', '--snapshot',
-             snapshot.sample_path()) + conf,
+             snapshot_format.sample_path()) + conf,
             ('flavor', 'create', 'f', '--storage', 'lvm', '--vcpus', '1',
              '--ram', '512') + conf,
             ('flavor', 'repair', '--dry-run') + conf,

@@ -30,7 +30,7 @@ from tempest import exceptions as tempest_exceptions
 from tempest.lib import decorators
 from tempest.lib import exceptions
 
-from aerospike_filters import traits
+from aerospike_filters import trait_contract
 
 CONF = config.CONF
 SUITABLE_BACKENDS = ('lvm', 'raw')
@@ -75,7 +75,8 @@ class AerospikeStorageTest(base.BaseV2ComputeAdminTest):
     def tagged_flavor(self, ram=512):
         flavor = self.create_flavor(ram=ram, vcpus=1, disk=1)
         specs = {'aerospike:storage': 'local'}
-        specs[traits.flavor_spec(traits.flavor_trait(specs))] = 'required'
+        specs[trait_contract.flavor_spec(
+            trait_contract.flavor_trait(specs))] = 'required'
         self.admin_flavors_client.set_flavor_extra_spec(flavor['id'],
                                                         **specs)
         return flavor

@@ -14,7 +14,7 @@
 
 from oslotest import base
 
-from aerospike_filters import verdict
+from aerospike_filters import verdicts
 from tests.unit.core_data import ALL
 from tests.unit.core_data import facts
 
@@ -22,31 +22,31 @@ from tests.unit.core_data import facts
 class TestJudge(base.BaseTestCase):
 
     def test_tiers(self):
-        self.assertEqual('lvm', verdict.judge(ALL, facts('lvm')).tier)
-        self.assertEqual('raw', verdict.judge(ALL, facts('flat')).tier)
-        supply = verdict.NvmeSupply(2, 1)
-        self.assertEqual('nvme', verdict.judge(ALL, facts('lvm'),
-                                               supply).tier)
-        self.assertEqual('lvm', verdict.judge(frozenset(['lvm']),
-                                              facts('lvm'), supply).tier)
+        self.assertEqual('lvm', verdicts.judge(ALL, facts('lvm')).tier)
+        self.assertEqual('raw', verdicts.judge(ALL, facts('flat')).tier)
+        supply = verdicts.NvmeSupply(2, 1)
+        self.assertEqual('nvme', verdicts.judge(ALL, facts('lvm'),
+                                                supply).tier)
+        self.assertEqual('lvm', verdicts.judge(frozenset(['lvm']),
+                                               facts('lvm'), supply).tier)
 
     def test_rejections_carry_a_category(self):
         cases = {'qcow2': facts('qcow2'), 'conflict': facts('lvm', 'rbd'),
                  'unknown': facts(), 'unrecognised': facts('zfs'),
                  'tier-mismatch': facts('raw')}
         for category, found in cases.items():
-            result = verdict.judge(frozenset(['lvm']), found)
+            result = verdicts.judge(frozenset(['lvm']), found)
             self.assertFalse(result.passes)
             self.assertEqual(category, result.category)
             self.assertTrue(result.reason)
 
     def test_not_enough_nvme(self):
-        result = verdict.judge(frozenset(['nvme']), facts(),
-                               verdict.NvmeSupply(1, 2))
+        result = verdicts.judge(frozenset(['nvme']), facts(),
+                                verdicts.NvmeSupply(1, 2))
         self.assertFalse(result.passes)
         self.assertIn('1 free NVMe', result.reason)
 
     def test_untagged(self):
-        self.assertTrue(verdict.judge_untagged(True, False).passes)
-        self.assertFalse(verdict.judge_untagged(True, True).passes)
-        self.assertTrue(verdict.judge_untagged(False, True).passes)
+        self.assertTrue(verdicts.judge_untagged(True, False).passes)
+        self.assertFalse(verdicts.judge_untagged(True, True).passes)
+        self.assertTrue(verdicts.judge_untagged(False, True).passes)

@@ -19,14 +19,14 @@ accepted-tier set (7 for the tiers nvme, lvm, raw), named after the set:
 ``CUSTOM_AEROSPIKE_STORAGE_LVM_RAW`` for lvm or raw, and so on.
 
 * A compute node carries the trait of every set it can serve: exactly the
-  sets for which :func:`aerospike_filters.verdict.judge` passes it, with
+  sets for which :func:`aerospike_filters.verdicts.judge` passes it, with
   its NVMe devices counted (used or free: traits must not change with
   every boot). The filter's rule stays the one source of truth.
 * A tagged flavor requires exactly the trait of its effective set
   (``trait:<TRAIT>=required``): ``aerospike:storage=local`` without NVMe
   devices requires ``CUSTOM_AEROSPIKE_STORAGE_LVM_RAW``.
 
-Every trait starting with :data:`PREFIX` is managed, except the facts:
+Every trait starting with :data:`TRAIT_PREFIX` is managed, except the facts:
 publishing sets exactly the computed ones and leaves every other trait
 alone (earlier releases' ``CUSTOM_AEROSPIKE_BACKEND_*`` traits are
 managed, so removed).
@@ -44,19 +44,20 @@ Pure Python; no nova import.
 import collections
 import itertools
 
-from aerospike_filters import request as storage_request
+from aerospike_filters import snapshot_format
 from aerospike_filters import storage
-from aerospike_filters import verdict
+from aerospike_filters import storage_request
+from aerospike_filters import verdicts
 
 #: Every trait starting with this is managed by the plugin's tools.
-PREFIX = 'CUSTOM_AEROSPIKE_'
+TRAIT_PREFIX = 'CUSTOM_AEROSPIKE_'
 #: The tier-set traits.
-STORAGE_PREFIX = PREFIX + 'STORAGE_'
+STORAGE_PREFIX = TRAIT_PREFIX + 'STORAGE_'
 #: How a flavor requires a trait (nova's extra spec syntax).
 FLAVOR_SPEC_PREFIX = 'trait:'
 REQUIRED = 'required'
 #: The facts a compute publishes of itself (nova's provider config).
-FACT_PREFIX = PREFIX + 'FACT_'
+FACT_PREFIX = TRAIT_PREFIX + 'FACT_'
 #: A fact trait per backend: ``CUSTOM_AEROSPIKE_FACT_BACKEND_<BACKEND>``.
 BACKEND_FACT_PREFIX = FACT_PREFIX + 'BACKEND_'
 #: The NVMe passthrough drive count: ``CUSTOM_AEROSPIKE_FACT_NVME_<N>``.
@@ -81,7 +82,7 @@ ALL_TRAITS = tuple(trait_for_tiers(tiers) for tiers in TIER_SETS)
 
 def is_managed(trait):
     """Whether the plugin's tools own this trait (facts are nova-compute's)."""
-    return (isinstance(trait, str) and trait.startswith(PREFIX) and
+    return (isinstance(trait, str) and trait.startswith(TRAIT_PREFIX) and
             not is_fact(trait))
 
 
@@ -161,12 +162,12 @@ def host_traits(facts, nvme_devices, allow_nvme_on_unsuitable=False):
     :param nvme_devices: NVMe passthrough devices the host has (used or
         free), an integer.
     """
-    supply = (verdict.NvmeSupply(nvme_devices, 1) if nvme_devices
+    supply = (verdicts.NvmeSupply(nvme_devices, 1) if nvme_devices
               else None)
     return frozenset(
         trait_for_tiers(tiers) for tiers in TIER_SETS
-        if verdict.judge(tiers, facts, supply,
-                         allow_nvme_on_unsuitable).passes)
+        if verdicts.judge(tiers, facts, supply,
+                          allow_nvme_on_unsuitable).passes)
 
 
 def traits_to_publish(facts, nvme_devices, current,
@@ -190,3 +191,39 @@ def drift(current, wanted):
     """(missing, extra) managed traits of a provider."""
     have = frozenset(t for t in current if is_managed(t))
     return sorted(wanted - have), sorted(have - wanted)
+
+
+def wanted_traits(data, settings, aliases, nvme_counts=None):
+    """{host: callable(current traits) -> the managed traits it should carry}.
+
+    From the cloud's data as the filter sees it: aggregate metadata, the
+    ``host_backends`` option and each host's NVMe devices (unknown when the
+    cloud does not report PCI devices to placement: then the traits that
+    depend on them stay as they are).
+
+    :param data: a snapshot dict (live or a file).
+    :param settings: conf.Settings of the scheduler's nova.conf.
+    :param aliases: the ``[pci] alias`` entries, as dicts.
+    :param nvme_counts: {host: NVMe devices, or None when unknown} known
+        otherwise (a probe), instead of counting the snapshot's devices.
+    """
+    facts = snapshot_format.facts_of_hosts(
+        data, settings.ephemeral_backend_key, settings.host_backends)
+    pci_known = data.get('pci_in_placement', True)
+    wanted = {}
+    for host in data['hosts']:
+        name = host['host']
+        if nvme_counts is not None and name in nvme_counts:
+            nvme = nvme_counts[name]
+        else:
+            nvme = snapshot_format.nvme_devices(
+                host, aliases, settings.nvme_pci_aliases, pci_known)
+        wanted[name] = _wanted(facts[name], nvme,
+                               settings.allow_nvme_on_unsuitable_backend)
+    return wanted
+
+
+def _wanted(facts, nvme, allow):
+    def wanted(current):
+        return traits_to_publish(facts, nvme, current, allow)
+    return wanted

@@ -33,7 +33,7 @@ from osc_lib import exceptions
 from aerospike_filters import cloud
 from aerospike_filters import conf
 from aerospike_filters.scheduler import nova_releases
-from aerospike_filters import snapshot as snapshot_format
+from aerospike_filters import snapshot_format
 
 #: Exit statuses of every command.
 OK = 0
@@ -452,16 +452,17 @@ def load_snapshot_file(path=None):
         raise CommandError(str(exc)) from None
 
 
-def replay_with_nova_conf(config_files):
-    """nova's scheduler code, set up with nova.conf.
+def load_nova_conf(config_files):
+    """Set nova's global CONF up from nova.conf, for nova's scheduler code.
 
-    Returns :mod:`aerospike_filters.scheduler.replay`, with the global CONF
-    holding the files' ``[aerospike_filters]`` options and ``[pci] alias``;
-    :func:`use_snapshot_aliases` then applies a snapshot's.
+    The files' ``[aerospike_filters]`` options and ``[pci] alias``; a
+    command then imports :mod:`aerospike_filters.whatif.replay` itself
+    (``use_snapshot_aliases`` there applies a snapshot's aliases). One
+    line, not a traceback, when nova is not installed here.
     """
     try:
-        from aerospike_filters.scheduler import nova_config
-        from aerospike_filters.scheduler import replay
+        from aerospike_filters.whatif import nova_config
+        nova_config.load_config(config_files)
     except ImportError as exc:
         if exc.name and exc.name.split('.')[0] == 'nova':
             raise CommandError(
@@ -469,17 +470,8 @@ def replay_with_nova_conf(config_files):
                 "installed here: pip install 'aerospike-filters[nova]', or "
                 "run it in nova's own environment") from None
         raise
-    try:
-        nova_config.load_config(config_files)
     except conf.ConfigError as exc:
         raise CommandError(str(exc)) from None
-    return replay
-
-
-def use_snapshot_aliases(replay, data):
-    """The snapshot's ``pci_aliases``, when it has them, win over nova.conf."""
-    if data and 'pci_aliases' in data:
-        replay.use_pci_aliases(data['pci_aliases'])
 
 
 def tool_args(app, args):

@@ -14,9 +14,9 @@
 
 from oslotest import base
 
-from aerospike_filters.sync import plan
+from aerospike_filters.sync import aggregate_plan
 
-A = plan.Aggregate
+A = aggregate_plan.Aggregate
 
 
 def actions(steps):
@@ -28,14 +28,14 @@ class TestPlan(base.BaseTestCase):
     def test_new_host_creates_and_joins(self):
         self.assertEqual([('create', 'aerospike-backend-lvm'),
                           ('join', 'aerospike-backend-lvm')],
-                         actions(plan.plan('c1', 'lvm', [])))
+                         actions(aggregate_plan.plan('c1', 'lvm', [])))
 
     def test_move_leaves_before_joining(self):
         aggs = [A(1, 'aerospike-backend-lvm', ['c1', 'c2'],
                   {'ephemeral_backend': 'lvm'}),
                 A(2, 'aerospike-backend-qcow2', ['c3'],
                   {'ephemeral_backend': 'qcow2'})]
-        steps = plan.plan('c1', 'qcow2', aggs)
+        steps = aggregate_plan.plan('c1', 'qcow2', aggs)
         self.assertEqual([('leave', 'aerospike-backend-lvm'),
                           ('join', 'aerospike-backend-qcow2')],
                          actions(steps))
@@ -46,34 +46,34 @@ class TestPlan(base.BaseTestCase):
         aggs = [A(1, 'aerospike-backend-raw', ['c1'],
                   {'ephemeral_backend': 'raw'}),
                 A(2, 'az1', ['c1'], {'availability_zone': 'az1'})]
-        self.assertEqual([], plan.plan('c1', 'flat', aggs))
+        self.assertEqual([], aggregate_plan.plan('c1', 'flat', aggs))
 
     def test_repairs_missing_metadata(self):
         aggs = [A(1, 'aerospike-backend-raw', ['c1'], {})]
         self.assertEqual([('set-metadata', 'aerospike-backend-raw')],
-                         actions(plan.plan('c1', 'raw', aggs)))
+                         actions(aggregate_plan.plan('c1', 'raw', aggs)))
 
     def test_unknown_backend_only_leaves(self):
         aggs = [A(1, 'aerospike-backend-lvm', ['c1'],
                   {'ephemeral_backend': 'lvm'})]
         self.assertEqual([('leave', 'aerospike-backend-lvm')],
-                         actions(plan.plan('c1', None, aggs)))
+                         actions(aggregate_plan.plan('c1', None, aggs)))
 
     def test_unmanaged_conflict_is_reported_not_edited(self):
         aggs = [A(1, 'rack-7', ['c1'], {'ephemeral_backend': 'qcow2',
                                         'availability_zone': 'az7'}),
                 A(2, 'rack-8', ['c1'], {'ephemeral_backend': 'lvm'})]
-        steps = plan.plan('c1', 'lvm', aggs)
+        steps = aggregate_plan.plan('c1', 'lvm', aggs)
         self.assertEqual([('conflict', 'rack-7'),
                           ('create', 'aerospike-backend-lvm'),
                           ('join', 'aerospike-backend-lvm')],
                          actions(steps))
 
     def test_unknown_backend_name_is_refused(self):
-        self.assertRaises(ValueError, plan.plan, 'c1', 'zfs', [])
+        self.assertRaises(ValueError, aggregate_plan.plan, 'c1', 'zfs', [])
 
     def test_custom_key(self):
-        steps = plan.plan('c1', 'lvm', [], backend_key='storage')
+        steps = aggregate_plan.plan('c1', 'lvm', [], backend_key='storage')
         self.assertIn('--property storage=lvm', steps[0].command)
 
 
@@ -84,7 +84,8 @@ class TestAggregatesAfter(base.BaseTestCase):
         aggs = [A(1, 'aerospike-backend-qcow2', ['c1', 'c2'],
                   {'ephemeral_backend': 'qcow2'}),
                 A(2, 'rack-7', ['c1'], {'ephemeral_backend': 'qcow2'})]
-        after = {a.name: a for a in plan.aggregates_after('c1', 'lvm', aggs)}
+        after = {a.name: a for a in aggregate_plan.aggregates_after(
+            'c1', 'lvm', aggs)}
         self.assertEqual(['c2'], after['aerospike-backend-qcow2'].hosts)
         self.assertEqual(['c1'], after['aerospike-backend-lvm'].hosts)
         self.assertEqual({'ephemeral_backend': 'lvm'},
@@ -92,5 +93,6 @@ class TestAggregatesAfter(base.BaseTestCase):
         self.assertEqual(['c1'], after['rack-7'].hosts)
         # As the real sync leaves them: planning again changes nothing
         # but the conflict sync never edits.
-        self.assertEqual([plan.CONFLICT], [
-            s.action for s in plan.plan('c1', 'lvm', list(after.values()))])
+        self.assertEqual([aggregate_plan.CONFLICT], [
+            s.action
+            for s in aggregate_plan.plan('c1', 'lvm', list(after.values()))])

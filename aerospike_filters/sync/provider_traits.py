@@ -30,8 +30,7 @@ import collections
 from urllib import parse
 
 from aerospike_filters import cloud
-from aerospike_filters import snapshot
-from aerospike_filters import traits as trait_contract
+from aerospike_filters import trait_contract
 
 Change = collections.namedtuple('Change', 'node before after changed')
 Change.__doc__ = """What publishing did (or would do) to one provider:
@@ -65,8 +64,9 @@ class ProviderTraits:
     def ensure_defined(self, names):
         """Create the custom traits that placement does not know yet."""
         if self._known is None:
-            body = self._call('Listing traits', 'get', '/traits?name='
-                              'startswith:%s' % trait_contract.PREFIX).json()
+            body = self._call(
+                'Listing traits', 'get', '/traits?name=startswith:%s'
+                % trait_contract.TRAIT_PREFIX).json()
             self._known = set(body['traits'])
         for name in sorted(set(names) - self._known):
             self._call('Creating trait %s' % name, 'put', '/traits/%s' % name)
@@ -151,42 +151,6 @@ class ProviderTraits:
                                        else '')) from None
 
 
-def wanted_traits(data, settings, aliases, nvme_counts=None):
-    """{host: callable(current traits) -> the managed traits it should carry}.
-
-    From the cloud's data as the filter sees it: aggregate metadata, the
-    ``host_backends`` option and each host's NVMe devices (unknown when the
-    cloud does not report PCI devices to placement: then the traits that
-    depend on them stay as they are).
-
-    :param data: a snapshot dict (live or a file).
-    :param settings: conf.Settings of the scheduler's nova.conf.
-    :param aliases: the ``[pci] alias`` entries, as dicts.
-    :param nvme_counts: {host: NVMe devices, or None when unknown} known
-        otherwise (a probe), instead of counting the snapshot's devices.
-    """
-    facts = snapshot.facts_of_hosts(data, settings.ephemeral_backend_key,
-                                    settings.host_backends)
-    pci_known = data.get('pci_in_placement', True)
-    wanted = {}
-    for host in data['hosts']:
-        name = host['host']
-        if nvme_counts is not None and name in nvme_counts:
-            nvme = nvme_counts[name]
-        else:
-            nvme = snapshot.nvme_devices(host, aliases,
-                                         settings.nvme_pci_aliases, pci_known)
-        wanted[name] = _wanted(facts[name], nvme,
-                               settings.allow_nvme_on_unsuitable_backend)
-    return wanted
-
-
-def _wanted(facts, nvme, allow):
-    def wanted(current):
-        return trait_contract.traits_to_publish(facts, nvme, current, allow)
-    return wanted
-
-
 def host_wanted(settings, host, aggregates, nvme_devices):
     """callable(current traits) -> the managed traits of one host.
 
@@ -199,7 +163,8 @@ def host_wanted(settings, host, aggregates, nvme_devices):
                             'metadata': {k: str(v) for k, v in
                                          agg.metadata.items()}}
                            for agg in aggregates if host in agg.hosts]}
-    return wanted_traits(data, settings, [], {host: nvme_devices})[host]
+    return trait_contract.wanted_traits(
+        data, settings, [], {host: nvme_devices})[host]
 
 
 def publish_host(conn, retry, settings, host, aggregates, nvme_devices,

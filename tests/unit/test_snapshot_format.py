@@ -14,7 +14,7 @@
 
 from oslotest import base
 
-from aerospike_filters import snapshot
+from aerospike_filters import snapshot_format
 
 NVME_ALIAS = {'name': 'nvme', 'vendor_id': '144D', 'product_id': 'a80a'}
 DATA = {
@@ -36,15 +36,15 @@ DATA = {
 class TestFacts(base.BaseTestCase):
 
     def test_aggregates_then_host_backends(self):
-        facts = snapshot.facts_of_hosts(DATA, 'ephemeral_backend',
-                                        {'a': 'qcow2', 'b': 'raw'})
+        facts = snapshot_format.facts_of_hosts(DATA, 'ephemeral_backend',
+                                               {'a': 'qcow2', 'b': 'raw'})
         self.assertEqual('lvm', facts['a'].backend.name)
         self.assertEqual(('raw', 'host_backends'),
                          (facts['b'].backend.name, facts['b'].source))
         self.assertIsNone(facts['c'].backend)
 
     def test_nvme_devices_used_or_free(self):
-        count = snapshot.nvme_devices
+        count = snapshot_format.nvme_devices
         self.assertEqual(3, count(DATA['hosts'][0], [NVME_ALIAS], {'nvme'}))
         # Without device totals the pools (free devices) count.
         self.assertEqual(2, count(DATA['hosts'][1], [NVME_ALIAS], {'nvme'}))
@@ -59,11 +59,11 @@ class TestFacts(base.BaseTestCase):
 class TestCheck(base.BaseTestCase):
 
     def test_new_keys_are_checked(self):
-        snapshot.check(DATA)
+        snapshot_format.check(DATA)
         for bad, fragment in (
                 ({'host': 'a', 'traits': 'x'}, 'traits'),
                 ({'host': 'a', 'pci_devices': [{'count': 1}]},
                  'pci_devices[0]')):
-            exc = self.assertRaises(snapshot.SnapshotError, snapshot.check,
-                                    {'hosts': [bad]})
+            exc = self.assertRaises(snapshot_format.SnapshotError,
+                                    snapshot_format.check, {'hosts': [bad]})
             self.assertIn(fragment, str(exc))

@@ -16,9 +16,9 @@ On a controller, with the admin credential that lives there only. The
 computes publish their facts through nova's provider config (fact traits
 on their own resource providers, ``probe --provider-config``); this moves
 each host into the aggregate of its backend with the plan and the apply
-of compute-side ``sync`` (:mod:`aerospike_filters.sync.plan`,
+of compute-side ``sync`` (:mod:`aerospike_filters.sync.aggregate_plan`,
 :mod:`aerospike_filters.sync.apply`), and publishes its tier traits as
-``trait publish`` does (:mod:`aerospike_filters.sync.traits`).
+``trait publish`` does (:mod:`aerospike_filters.sync.provider_traits`).
 
 Requests: one query per fact trait that exists (backends and NVMe counts
 in use), the compute services, the aggregates, one query per managed
@@ -36,10 +36,10 @@ import collections
 
 from aerospike_filters import cloud
 from aerospike_filters import live
+from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
-from aerospike_filters.sync import plan as sync_plan
-from aerospike_filters.sync import traits as publishing
-from aerospike_filters import traits as trait_contract
+from aerospike_filters.sync import provider_traits
+from aerospike_filters import trait_contract
 
 Result = collections.namedtuple(
     'Result', 'host node facts backend steps traits conflicts error')
@@ -65,7 +65,7 @@ class FactsSync:
         self.publisher = apply.Publisher(
             conn, retry=self.retry,
             backend_key=settings.ephemeral_backend_key)
-        self.traits = publishing.ProviderTraits(conn, retry=self.retry)
+        self.traits = provider_traits.ProviderTraits(conn, retry=self.retry)
 
     def read(self):
         """{host: (node, uuid, fact traits)} of the hosts with facts."""
@@ -97,7 +97,7 @@ class FactsSync:
             results.append(self._one(host, node, uuid, facts, aggregates,
                                      managed.get(node, [])))
             if results[-1].error is None:
-                aggregates = sync_plan.aggregates_after(
+                aggregates = aggregate_plan.aggregates_after(
                     host, results[-1].backend, aggregates,
                     self.settings.ephemeral_backend_key)
         return results
@@ -106,17 +106,17 @@ class FactsSync:
         facts = trait_contract.facts_of(fact_traits)
         backend, steps, changed = facts.backend, [], []
         try:
-            steps = sync_plan.plan(host, backend, aggregates,
-                                   self.settings.ephemeral_backend_key)
-            if [s for s in steps if s.action != sync_plan.CONFLICT]:
+            steps = aggregate_plan.plan(host, backend, aggregates,
+                                        self.settings.ephemeral_backend_key)
+            if [s for s in steps if s.action != aggregate_plan.CONFLICT]:
                 outcome = self.publisher.sync(host, backend,
                                               dry_run=self.dry_run)
                 steps = outcome.steps + outcome.conflicts
-            after = sync_plan.aggregates_after(
+            after = aggregate_plan.aggregates_after(
                 host, backend, aggregates,
                 self.settings.ephemeral_backend_key)
             change = self.traits.publish(
-                node, uuid, publishing.host_wanted(
+                node, uuid, provider_traits.host_wanted(
                     self.settings, host, after, facts.nvme_devices),
                 dry_run=self.dry_run, managed=managed)
             changed = change.after

@@ -34,11 +34,11 @@ from nova import weights as nova_weights
 from oslo_utils import uuidutils
 
 from aerospike_filters import conf
-from aerospike_filters import request as storage_request
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
-from aerospike_filters import traits
+from aerospike_filters import storage_request
+from aerospike_filters import trait_contract
 
 CONF = conf.CONF
 
@@ -74,6 +74,12 @@ def use_pci_aliases(aliases):
     """Make ``[pci] alias`` the snapshot's aliases (nova's own parser)."""
     CONF.set_override('alias', [json.dumps(a) for a in aliases], group='pci')
     pci_request.get_alias_from_config.cache_clear()
+
+
+def use_snapshot_aliases(data):
+    """The snapshot's ``pci_aliases``, when it has them, win over nova.conf."""
+    if data and 'pci_aliases' in data:
+        use_pci_aliases(data['pci_aliases'])
 
 
 def host_states(snapshot):
@@ -177,7 +183,7 @@ def explain(states, spec_obj):
     PciPassthroughFilter;
     the weight from nova's HostWeightHandler running the weigher (also for
     a lone host, which nova's handler leaves unweighed); the tier and the
-    reason from the same RequestVerdicts the filter uses.
+    reason from the same RequestEvaluation the filter uses.
     """
     passed = filters.HostFilterHandler().get_filtered_objects(
         [storage_filter.AerospikeStorageFilter()], states, spec_obj) or []
@@ -185,7 +191,7 @@ def explain(states, spec_obj):
     why_not = {id(state): _ineligible(state, spec_obj) for state in passed}
     eligible = [state for state in passed if not why_not[id(state)]]
     weighed = _weigh(eligible, spec_obj)
-    request_verdicts = evaluation.RequestVerdicts(spec_obj, warn=False)
+    request_verdicts = evaluation.RequestEvaluation(spec_obj, warn=False)
     rows = []
     for rank, (state, weight) in enumerate(weighed, start=1):
         verdict = request_verdicts.verdict(state)
@@ -214,9 +220,9 @@ def _ineligible(state, spec_obj):
     known = getattr(state, 'aerospike_traits', None)
     if known is not None:
         required = sorted(
-            trait for trait, value in traits.flavor_traits(
+            trait for trait, value in trait_contract.flavor_traits(
                 evaluation.extra_specs_of(spec_obj)).items()
-            if value == traits.REQUIRED and trait not in known)
+            if value == trait_contract.REQUIRED and trait not in known)
         if required:
             return ('placement does not offer it: it lacks %s'
                     % ', '.join(required))

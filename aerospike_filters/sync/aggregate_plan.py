@@ -30,7 +30,7 @@ import shlex
 from aerospike_filters import host_facts
 from aerospike_filters import storage
 
-PREFIX = 'aerospike-backend-'
+AGGREGATE_PREFIX = 'aerospike-backend-'
 
 LEAVE = 'leave'
 CREATE = 'create'
@@ -46,11 +46,11 @@ equivalent ``openstack`` CLI command (shown by --dry-run)."""
 
 def aggregate_name(backend):
     """The managed aggregate of a backend."""
-    return PREFIX + backend
+    return AGGREGATE_PREFIX + backend
 
 
 def is_managed(name):
-    return isinstance(name, str) and name.startswith(PREFIX)
+    return isinstance(name, str) and name.startswith(AGGREGATE_PREFIX)
 
 
 def canonical_backend(value):
