@@ -12,8 +12,9 @@
 
 """The real cloud's API-side steps, with openstacksdk (one process, fast).
 
-Run by tools/realcloud/realcloud with nova's Python, OS_CLOUD and
-OS_CLIENT_CONFIG_FILE set:
+Run by tools/realcloud/realcloud (rc_api_steps) with nova's Python,
+OS_CLOUD and OS_CLIENT_CONFIG_FILE set, and by the integration suite
+(``check``):
 
 * ``bootstrap``: the service project, the nova, placement, glance and
   neutron users (admin and service roles), the compute, placement, image
