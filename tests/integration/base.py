@@ -193,7 +193,7 @@ class RealCloudTestCase(testtools.TestCase):
         deadline = time.time() + timeout
         result = None
         argv = [os.path.join(BIN, 'python'),
-                os.path.join(TOP, 'tools', 'realcloud', 'cloud.py'),
+                os.path.join(TOP, 'tools', 'realcloud', 'api_steps.py'),
                 'check']
         if since is not None:
             argv += ['--since', str(since)]

@@ -12,12 +12,14 @@
 
 """The real cloud's API-side steps, with openstacksdk (one process, fast).
 
-Run by tools/realcloud/realcloud with nova's Python, OS_CLOUD and
-OS_CLIENT_CONFIG_FILE set:
+Run by tools/realcloud/realcloud (rc_api_steps, lib/functions) with
+nova's Python, OS_CLOUD and OS_CLIENT_CONFIG_FILE set, and by the
+integration suite (``check``):
 
-* ``bootstrap``: the service project, the nova, placement, glance and
-  neutron users (admin and service roles), the compute, placement, image
-  and network services and endpoints;
+* ``bootstrap``: the service project, and for each service of
+  state/catalog (written by setup from the service files' RC_CATALOG) a
+  user named after it (admin and service roles), the service and its
+  endpoints;
 * ``wait-services [--timeout S] [--since EPOCH]``: nova-conductor,
   nova-scheduler and every compute up (and reporting since EPOCH), and
   one resource provider per compute;
@@ -39,22 +41,33 @@ FAKE_COMPUTES = ['compute-lvm', 'compute-raw', 'compute-qcow2',
                  'compute-rbd']
 
 
-def computes():
-    """Every compute's host (state/compute-hosts, written by setup)."""
+def _state_lines(name):
+    """The lines of a file of the cloud's state directory, or None."""
     path = os.path.join(os.environ.get(
-        'REALCLOUD_DIR', '/opt/aerospike-filters-realcloud'), 'state',
-        'compute-hosts')
+        'REALCLOUD_DIR', '/opt/aerospike-filters-realcloud'), 'state', name)
     try:
         with open(path) as stream:
             return [line.strip() for line in stream if line.strip()]
     except FileNotFoundError:
-        return FAKE_COMPUTES
+        return None
 
 
-SERVICES = [('compute', 'nova', 'http://127.0.0.1:8774/v2.1'),
-            ('placement', 'placement', 'http://127.0.0.1:8778'),
-            ('image', 'glance', 'http://127.0.0.1:9292'),
-            ('network', 'neutron', 'http://127.0.0.1:9696')]
+def computes():
+    """Every compute's host (state/compute-hosts, written by setup)."""
+    hosts = _state_lines('compute-hosts')
+    return FAKE_COMPUTES if hosts is None else hosts
+
+
+def catalog():
+    """(type, name, URL) of every service keystone lists but itself.
+
+    state/catalog, written by setup (lib/keystone) from what each service
+    file adds to RC_CATALOG; each service's user has its name.
+    """
+    return [tuple(line.split()) for line in _state_lines('catalog') or []]
+
+
+IDENTITY = ('identity', 'keystone', 'http://127.0.0.1:5000/v3')
 IMAGE = 'realcloud-tiny'
 PLAIN_FLAVOR = 'realcloud.plain'
 
@@ -77,7 +90,8 @@ def bootstrap(conn, args):
     service_role = (identity.find_role('service') or
                     identity.create_role(name='service'))
     password = os.environ['RC_SERVICE_PASSWORD']
-    for name in ('nova', 'placement', 'glance', 'neutron'):
+    services = catalog()
+    for _, name, _ in services:
         user = identity.find_user(name, domain_id=domain.id)
         if user is None:
             user = identity.create_user(name=name, domain_id=domain.id,
@@ -86,7 +100,7 @@ def bootstrap(conn, args):
             identity.update_user(user, password=password)
         identity.assign_project_role_to_user(project, user, admin)
         identity.assign_project_role_to_user(project, user, service_role)
-    for service_type, name, url in SERVICES:
+    for service_type, name, url in services:
         found = [s for s in identity.services() if s.type == service_type]
         service = found[0] if found else identity.create_service(
             name=name, type=service_type)
@@ -163,9 +177,9 @@ def content(conn, args):
 
 
 def check(conn, args):
-    bad = []
-    for service_type, name, url in SERVICES + [
-            ('identity', 'keystone', 'http://127.0.0.1:5000/v3')]:
+    services = catalog()
+    bad = [] if services else ['no services in state/catalog']
+    for service_type, name, url in services + [IDENTITY]:
         try:
             conn.session.get(url, authenticated=False,
                              raise_exc=False).status_code
