@@ -21,6 +21,7 @@ definitions (``nova_config.scheduler_conf``).
 """
 
 import configparser
+import glob
 import os
 import shutil
 import subprocess
@@ -330,4 +331,17 @@ class TestShellQuality(base.BaseTestCase):
         result = subprocess.run(
             [shellcheck, '-s', 'bash', PLUGIN, SETTINGS],
             capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, result.returncode, result.stdout)
+
+    def test_the_real_cloud_builder_and_ci_are_shellcheck_clean(self):
+        """tools/realcloud sources devstack's files: checked with them."""
+        shellcheck = tests.executable(self, 'shellcheck')
+        realcloud = os.path.join(tests.TOP, 'tools', 'realcloud')
+        scripts = [os.path.join(realcloud, name)
+                   for name in ('realcloud', 'run-integration')]
+        scripts += sorted(glob.glob(os.path.join(realcloud, 'lib', '*')))
+        scripts.append(os.path.join(tests.TOP, '.ci', 'run'))
+        result = subprocess.run(
+            [shellcheck, '-x', '-s', 'bash'] + scripts, cwd=tests.TOP,
+            capture_output=True, text=True, timeout=120)
         self.assertEqual(0, result.returncode, result.stdout)
