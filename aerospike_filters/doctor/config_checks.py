@@ -57,7 +57,7 @@ ERROR, WARNING, INFO = findings.ERROR, findings.WARNING, findings.INFO
 
 
 def nova_conf_given(context):
-    """No nova.conf was given or found: its checks did not run."""
+    """No nova.conf given or found: its checks did not run."""
     if context.scheduler_conf is not None:
         return []
     return [Finding(INFO, 'nova.conf', 'no nova.conf checked',
@@ -81,7 +81,7 @@ def _add_filter(name):
 
 
 def filters_and_weigher(context):
-    """The filter available and enabled, the weigher listed, all loadable."""
+    """The filter unavailable or off, the weigher unlisted, or unloadable."""
     if context.scheduler_conf is None:
         return []
     from nova.scheduler import filters
@@ -133,7 +133,7 @@ def _weigher_listed(context):
 
 
 def plugin_options(context):
-    """The ``[aerospike_filters]`` options are valid."""
+    """``[aerospike_filters]`` values the plugin cannot read."""
     if context.settings_error is None:
         return []
     return [Finding(ERROR, '[aerospike_filters]', str(context.settings_error),
@@ -162,7 +162,7 @@ def other_weighers_sum(config, weighers):
 
 
 def weigher_balance(context):
-    """The storage preference outweighs nova's other weighers."""
+    """nova's other weighers able to outweigh the storage preference."""
     if (context.scheduler_conf is None or context.settings is None or
             not _weigher_listed(context)):
         return []
@@ -253,7 +253,7 @@ def _alias_fix(config, name):
 
 
 def pci_aliases(context):
-    """[pci] alias lines nova cannot read: every PCI request then fails."""
+    """``[pci] alias`` lines nova cannot read: every PCI request fails."""
     if context.scheduler_conf is None or context.settings is None:
         return []
     config = context.scheduler_conf
@@ -271,7 +271,7 @@ def pci_aliases(context):
 
 
 def api_validators(context):
-    """nova-api in this environment validates aerospike:* extra specs."""
+    """nova-api here without the validators of ``aerospike:*`` specs."""
     try:
         from nova.api.validation.extra_specs import validators
         loaded = storage_request.STORAGE_SPEC in validators.VALIDATORS
@@ -298,7 +298,7 @@ def _with_pci_filter(enabled):
 
 
 def nvme_requests(context):
-    """NVMe device requests need PciPassthroughFilter and a [pci] alias.
+    """NVMe device requests without PciPassthroughFilter or a [pci] alias.
 
     Only flavors that really request devices (``pci_passthrough:alias``
     naming an nvme alias) count: a flavor that merely accepts the nvme
