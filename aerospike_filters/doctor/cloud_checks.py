@@ -25,9 +25,6 @@ from aerospike_filters import storage_request
 from aerospike_filters.sync import aggregate_plan
 from aerospike_filters import trait_contract
 
-Finding = findings.Finding
-ERROR, WARNING, INFO = findings.ERROR, findings.WARNING, findings.INFO
-
 
 def aggregate_values(context):
     """Aggregates whose backend value nobody recognises."""
@@ -36,8 +33,8 @@ def aggregate_values(context):
     key = context.settings.ephemeral_backend_key
     # Unset, its hosts are undescribed (as unsuitable as now) until sync
     # or an admin names their backend: a fix that runs verbatim.
-    return [Finding(
-        ERROR, "aggregate '%s'" % agg['name'],
+    return [findings.Finding(
+        findings.ERROR, "aggregate '%s'" % agg['name'],
         '%s=%r is not a recognised backend; its hosts count as '
         'unsuitable' % (key, agg['metadata'][key]),
         aggregate_plan.openstack_command('aggregate', 'unset', '--property',
@@ -60,8 +57,8 @@ def host_backends(context):
             [(a['name'], a.get('metadata', {}))
              for a in context.aggregates_of[name]], key)
         if facts.conflict:
-            found.append(Finding(
-                ERROR, "host '%s'" % name,
+            found.append(findings.Finding(
+                findings.ERROR, "host '%s'" % name,
                 'in aggregates that disagree on %s (%s): rejected for '
                 'Aerospike' % (key, ', '.join('%s=%s' % p
                                               for p in facts.conflict)),
@@ -71,8 +68,8 @@ def host_backends(context):
                 'aggregates it must leave that sync does not manage)'
                 % name))
         elif facts.value is None and name not in settings.host_backends:
-            found.append(Finding(
-                WARNING, "host '%s'" % name,
+            found.append(findings.Finding(
+                findings.WARNING, "host '%s'" % name,
                 'no aggregate or host_backends entry names its ephemeral '
                 'backend: rejected for Aerospike, except for flavors that '
                 'request NVMe devices it has free',
@@ -99,8 +96,8 @@ def published_facts(context):
         fix = findings.tool('trait sync-facts --host %s' % shlex.quote(name),
                             context.tool_args)
         if facts.conflicts:
-            found.append(Finding(
-                ERROR, "host '%s'" % name,
+            found.append(findings.Finding(
+                findings.ERROR, "host '%s'" % name,
                 'publishes conflicting facts %s (a stale one, left by a '
                 'changed nova.conf); the fix strips them and takes it out of '
                 'every backend aggregate; then restart its nova-compute to '
@@ -114,8 +111,8 @@ def published_facts(context):
              for a in context.aggregates_of[name]], key)
         said = described.backend
         if said is None or said.name != facts.backend:
-            found.append(Finding(
-                WARNING, "host '%s'" % name,
+            found.append(findings.Finding(
+                findings.WARNING, "host '%s'" % name,
                 'its nova-compute published backend %s, its aggregates say '
                 '%s' % (facts.backend, said.name if said else 'none'),
                 fix))
@@ -143,8 +140,8 @@ def dedicated_aggregates(context):
                 host_facts.DEDICATED_KEY)):
             continue
         if not any_tagged:
-            found.append(Finding(
-                WARNING, "aggregate '%s'" % agg['name'],
+            found.append(findings.Finding(
+                findings.WARNING, "aggregate '%s'" % agg['name'],
                 'reserved for Aerospike (aerospike_dedicated=true) but '
                 'no flavor is tagged aerospike:storage',
                 'aerospike-filters flavor create --storage local '
@@ -153,8 +150,8 @@ def dedicated_aggregates(context):
                     'aggregate', 'unset', '--property',
                     host_facts.DEDICATED_KEY, agg['name'])))
         elif not context.settings.isolate_dedicated_hosts:
-            found.append(Finding(
-                INFO, "aggregate '%s'" % agg['name'],
+            found.append(findings.Finding(
+                findings.INFO, "aggregate '%s'" % agg['name'],
                 'aerospike_dedicated=true has no effect while '
                 'isolate_dedicated_hosts is off',
                 'set [aerospike_filters] isolate_dedicated_hosts = true '
@@ -172,14 +169,15 @@ def _check_flavor(flavor, context):
         return []
     subject = "flavor '%s'" % name
     if parsed.error:
-        return [Finding(ERROR, subject, '%s: the scheduler places it '
-                        'nowhere' % parsed.error,
-                        _repair(name, specs, parsed, context))]
+        return [findings.Finding(
+            findings.ERROR, subject,
+            '%s: the scheduler places it nowhere' % parsed.error,
+            _repair(name, specs, parsed, context))]
     if parsed.nvme_devices and not context.pci_known:
-        return [Finding(
-            INFO, subject, 'requests %d NVMe device(s), but the cloud does '
-            'not report PCI devices to placement, so no tool can see which '
-            'hosts have them free' % parsed.nvme_devices,
+        return [findings.Finding(
+            findings.INFO, subject, 'requests %d NVMe device(s), but the '
+            'cloud does not report PCI devices to placement, so no tool '
+            'can see which hosts have them free' % parsed.nvme_devices,
             'set [pci] report_in_placement = true in the computes\' '
             'nova.conf (then trait publish sees them too), or run '
             'aerospike-filters sync --traits on each compute with NVMe '
@@ -188,10 +186,10 @@ def _check_flavor(flavor, context):
     hosts = hosts_for(specs)
     if hosts.passing:
         return []
-    return [Finding(ERROR, subject, 'no host can take it: %s; every boot '
-                    'fails with NoValidHost' % _why_no_host(parsed, hosts),
-                    _make_room(name, specs, parsed, settings, hosts,
-                               hosts_for))]
+    return [findings.Finding(
+        findings.ERROR, subject, 'no host can take it: %s; every boot fails '
+        'with NoValidHost' % _why_no_host(parsed, hosts),
+        _make_room(name, specs, parsed, settings, hosts, hosts_for))]
 
 
 def _with(specs, changes):

@@ -52,16 +52,14 @@ NOVA_WEIGHER_MULTIPLIERS = {
     'MetricsWeigher': ('metrics', 'weight_multiplier'),
 }
 
-Finding = findings.Finding
-ERROR, WARNING, INFO = findings.ERROR, findings.WARNING, findings.INFO
-
 
 def nova_conf_given(context):
     """No nova.conf given or found: its checks did not run."""
     if context.scheduler_conf is not None:
         return []
-    return [Finding(INFO, 'nova.conf', 'no nova.conf checked',
-                    "pass the scheduler's nova.conf with --config-file")]
+    return [findings.Finding(
+        findings.INFO, 'nova.conf', 'no nova.conf checked',
+        "pass the scheduler's nova.conf with --config-file")]
 
 
 def _unloadable(handler, paths, option):
@@ -69,10 +67,11 @@ def _unloadable(handler, paths, option):
     try:
         handler.get_matching_classes(paths)
     except Exception as exc:
-        return [Finding(ERROR, '[filter_scheduler] %s' % option,
-                        'nova cannot load them: %s' % exc,
-                        "pip install aerospike-filters into "
-                        "nova-scheduler's environment, or fix the path")]
+        return [findings.Finding(
+            findings.ERROR, '[filter_scheduler] %s' % option,
+            'nova cannot load them: %s' % exc,
+            "pip install aerospike-filters into nova-scheduler's "
+            "environment, or fix the path")]
     return []
 
 
@@ -91,14 +90,14 @@ def filters_and_weigher(context):
     group = context.scheduler_conf.filter_scheduler
     available = list(group.available_filters)
     if not any(path in available for path in FILTER_PATHS):
-        found.append(Finding(
-            ERROR, '[filter_scheduler] available_filters',
+        found.append(findings.Finding(
+            findings.ERROR, '[filter_scheduler] available_filters',
             'the Aerospike filter is not available to the scheduler',
             'add a second line to [filter_scheduler] in nova.conf: '
             'available_filters = aerospike_filters.all_filters'))
     if NOVA_FILTERS not in available:
-        found.append(Finding(
-            WARNING, '[filter_scheduler] available_filters',
+        found.append(findings.Finding(
+            findings.WARNING, '[filter_scheduler] available_filters',
             "nova's own filters are not available (only %s)"
             % ', '.join(available),
             'add a line to [filter_scheduler] in nova.conf: '
@@ -107,16 +106,16 @@ def filters_and_weigher(context):
                              'available_filters'))
     enabled = list(group.enabled_filters)
     if FILTER not in enabled:
-        found.append(Finding(
-            ERROR, '[filter_scheduler] enabled_filters',
+        found.append(findings.Finding(
+            findings.ERROR, '[filter_scheduler] enabled_filters',
             'AerospikeStorageFilter is not enabled: Aerospike flavors are '
             'placed anywhere',
             findings.Edit('filter_scheduler', 'enabled_filters',
                           _add_filter(FILTER))))
     weighers = list(group.weight_classes)
     if not _weigher_listed(context):
-        found.append(Finding(
-            WARNING, '[filter_scheduler] weight_classes',
+        found.append(findings.Finding(
+            findings.WARNING, '[filter_scheduler] weight_classes',
             'the Aerospike weigher is not listed: tagged flavors do not '
             'prefer nvme over lvm over raw',
             findings.Edit('filter_scheduler', 'weight_classes',
@@ -136,9 +135,10 @@ def plugin_options(context):
     """``[aerospike_filters]`` values the plugin cannot read."""
     if context.settings_error is None:
         return []
-    return [Finding(ERROR, '[aerospike_filters]', str(context.settings_error),
-                    'correct the value in nova.conf (see '
-                    'etc/aerospike-filters.conf.sample)')]
+    return [findings.Finding(
+        findings.ERROR, '[aerospike_filters]', str(context.settings_error),
+        'correct the value in nova.conf (see '
+        'etc/aerospike-filters.conf.sample)')]
 
 
 def other_weighers_sum(config, weighers):
@@ -173,8 +173,8 @@ def weigher_balance(context):
     if others is None or multiplier <= 0 or verdicts.preference_holds(
             multiplier, others):
         return []
-    return [Finding(
-        WARNING, '[aerospike_filters] storage_weight_multiplier',
+    return [findings.Finding(
+        findings.WARNING, '[aerospike_filters] storage_weight_multiplier',
         "%s: a tier is worth %s, but nova's other weighers can move two "
         "hosts apart by up to %s (the sum of their multipliers), so tagged "
         "flavors may land on a slower tier" % (
@@ -193,22 +193,22 @@ def misspelt_options(context):
     for path, section, option, near in nova_config.unknown_options(
             context.args.config_file):
         if option is None:
-            found.append(Finding(
-                WARNING, '[%s]' % section,
+            found.append(findings.Finding(
+                findings.WARNING, '[%s]' % section,
                 'in %s: no such section, nova-scheduler ignores it and '
                 'uses the defaults of [%s]' % (path, near),
                 'in %s, rename the section [%s] to [%s]; then restart '
                 'nova-scheduler' % (path, section, near)))
         elif near:
-            found.append(Finding(
-                WARNING, '[%s] %s' % (section, option),
+            found.append(findings.Finding(
+                findings.WARNING, '[%s] %s' % (section, option),
                 'in %s: no such option, nova-scheduler ignores it and uses '
                 'the default of %s' % (path, near),
                 'in %s, rename %s to %s in [%s]; then restart '
                 'nova-scheduler' % (path, option, near, section)))
         else:
-            found.append(Finding(
-                WARNING, '[%s] %s' % (section, option),
+            found.append(findings.Finding(
+                findings.WARNING, '[%s] %s' % (section, option),
                 'in %s: no such option, nova-scheduler ignores it' % path,
                 'in %s, remove %s from [%s] (the configuration reference '
                 'lists the options)' % (path, option, section)))
@@ -262,8 +262,8 @@ def pci_aliases(context):
                                'replace it with a [pci] alias line', 1
                                ).replace(', [pci] alias =',
                                          ', replace it with [pci] alias =', 1)
-    return [Finding(
-        ERROR, '[pci] alias',
+    return [findings.Finding(
+        findings.ERROR, '[pci] alias',
         'entry %s is not a JSON object with a "name": nova-api refuses '
         'every flavor that requests PCI devices and the scheduler places '
         'none' % line[:60], fix)
@@ -276,14 +276,16 @@ def api_validators(context):
         from nova.api.validation.extra_specs import validators
         loaded = storage_request.STORAGE_SPEC in validators.VALIDATORS
     except Exception as exc:
-        return [Finding(ERROR, 'nova-api', 'nova\'s extra spec validators '
-                        'cannot be imported here: %s' % exc,
-                        'run doctor in the environment of nova-api')]
+        return [findings.Finding(
+            findings.ERROR, 'nova-api', "nova's extra spec validators "
+            'cannot be imported here: %s' % exc,
+            'run doctor in the environment of nova-api')]
     if not loaded:
-        return [Finding(ERROR, 'nova-api', 'the aerospike extra spec '
-                        'validators are not registered: bad flavors are '
-                        'accepted by the API', 'pip install aerospike-filters '
-                        "into nova-api's environment and restart nova-api")]
+        return [findings.Finding(
+            findings.ERROR, 'nova-api', 'the aerospike extra spec '
+            'validators are not registered: bad flavors are accepted by '
+            'the API', "pip install aerospike-filters into nova-api's "
+            'environment and restart nova-api')]
     return []
 
 
@@ -318,8 +320,8 @@ def nvme_requests(context):
     found = []
     enabled = list(config.filter_scheduler.enabled_filters)
     if PCI_FILTER not in enabled:
-        found.append(Finding(
-            ERROR, '[filter_scheduler] enabled_filters',
+        found.append(findings.Finding(
+            findings.ERROR, '[filter_scheduler] enabled_filters',
             'PciPassthroughFilter is off but flavors %s request NVMe '
             'devices: nova '
             'would not check the devices it passes through'
@@ -329,8 +331,8 @@ def nvme_requests(context):
     good, bad = _aliases(config)
     defined = {alias.get('name') for alias in good}
     if not defined & settings.nvme_pci_aliases and not bad:
-        found.append(Finding(
-            ERROR, '[pci] alias',
+        found.append(findings.Finding(
+            findings.ERROR, '[pci] alias',
             'no alias named %s: the nvme tier can never be met'
             % ' or '.join(sorted(settings.nvme_pci_aliases)),
             _alias_fix(config, sorted(settings.nvme_pci_aliases)[0])))

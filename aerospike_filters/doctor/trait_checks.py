@@ -19,9 +19,6 @@ from aerospike_filters import flavors
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
 
-Finding = findings.Finding
-ERROR, WARNING = findings.ERROR, findings.WARNING
-
 
 def flavor_traits(context):
     """Tagged flavors without the trait of their tiers, or a wrong one."""
@@ -48,8 +45,8 @@ def flavor_traits(context):
             fix = '%s && %s' % (findings.tool('trait publish',
                                               context.tool_args), fix)
         if repair.unset:
-            found.append(Finding(
-                ERROR, "flavor '%s'" % name,
+            found.append(findings.Finding(
+                findings.ERROR, "flavor '%s'" % name,
                 'requires %s, which does not match its %s (that calls for '
                 '%s): placement offers it the wrong hosts, or none'
                 % (', '.join(k[len(trait_contract.FLAVOR_SPEC_PREFIX):]
@@ -64,14 +61,14 @@ def flavor_traits(context):
 def _untraited(name, nodes, max_candidates, fix):
     """A flavor without trait: placement picks its candidates blindly."""
     if nodes > max_candidates:
-        return Finding(
-            ERROR, "flavor '%s'" % name,
+        return findings.Finding(
+            findings.ERROR, "flavor '%s'" % name,
             'requires no trait, so placement returns it any %d of the %d '
             'compute nodes ([scheduler] max_placement_results), suitable '
             'or not; boots fail with NoValidHost while suitable hosts sit '
             'idle' % (max_candidates, nodes), fix)
-    return Finding(
-        WARNING, "flavor '%s'" % name,
+    return findings.Finding(
+        findings.WARNING, "flavor '%s'" % name,
         'requires no trait, so placement picks its candidates without '
         'regard to storage: all %d compute nodes today, any %d of them '
         '([scheduler] max_placement_results) once the cloud has more, '
@@ -110,8 +107,8 @@ def host_traits(context):
         if extra:
             said.append('carries %s (placement sends it flavors the '
                         'filter then rejects)' % ', '.join(extra))
-        found.append(Finding(
-            WARNING, "host '%s'" % host['host'],
+        found.append(findings.Finding(
+            findings.WARNING, "host '%s'" % host['host'],
             'its published traits disagree with its facts: %s'
             % '; '.join(said),
             findings.tool('trait publish --host %s'
