@@ -124,5 +124,8 @@ class Doctor(base.CommandBase, lister.Lister):
             args, scheduler_conf, data, base.tool_args(self.app, args),
             functools.partial(base.pci_aliases_from_files, args.config_file,
                               strict=False))
+        found = []
         with _filter_warnings_muted():
-            return checks.examine(examined)
+            for _, check in checks.CHECKS:
+                found += check(examined)
+        return findings.settle(found, scheduler_conf)

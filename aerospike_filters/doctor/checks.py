@@ -15,7 +15,9 @@
 Each row is (name, function); each function takes one
 :class:`aerospike_filters.doctor.context.Context` and returns a list of
 :class:`aerospike_filters.doctor.findings.Finding` (empty when the check
-does not apply: no nova.conf, no cloud data). doc/source/admin/
+does not apply: no nova.conf, no cloud data). ``cmd/doctor.py`` runs them
+in this order, then :func:`aerospike_filters.doctor.findings.settle`
+orders the findings by severity. doc/source/admin/
 troubleshooting.rst lists the same table; tests/unit/doctor/test_checks.py
 keeps the two equal.
 """
@@ -23,7 +25,6 @@ keeps the two equal.
 from aerospike_filters.doctor import cloud_checks
 from aerospike_filters.doctor import config_checks
 from aerospike_filters.doctor import disk_checks
-from aerospike_filters.doctor import findings
 from aerospike_filters.doctor import trait_checks
 
 CHECKS = (
@@ -44,11 +45,3 @@ CHECKS = (
     ('flavor traits', trait_checks.flavor_traits),
     ('host traits', trait_checks.host_traits),
 )
-
-
-def examine(context, checks=CHECKS):
-    """Every finding of ``checks``, one fix per option, errors first."""
-    found = []
-    for _, check in checks:
-        found += check(context)
-    return findings.settle(found, context.scheduler_conf)
