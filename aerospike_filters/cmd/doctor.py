@@ -13,6 +13,7 @@
 """``aerospike-filters doctor``: find misconfiguration, say how to fix it."""
 
 import contextlib
+import functools
 import logging
 import shutil
 
@@ -20,7 +21,9 @@ from cliff import lister
 
 from aerospike_filters.cmd import base
 from aerospike_filters import conf
-from aerospike_filters import diagnosis
+from aerospike_filters.doctor import checks
+from aerospike_filters.doctor import context
+from aerospike_filters.doctor import findings
 
 COLUMNS = ('Severity', 'Object', 'Finding', 'Fix')
 #: The table's width when the terminal's is unknown (output to a pipe).
@@ -62,9 +65,9 @@ class Doctor(base.CommandBase, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        findings = self.examine(parsed_args)
-        self.needs_attention = diagnosis.needs_attention(findings)
-        return COLUMNS, findings
+        found = self.examine(parsed_args)
+        self.needs_attention = findings.needs_attention(found)
+        return COLUMNS, found
 
     def produce_output(self, parsed_args, column_names, data):
         if parsed_args.formatter == 'table':
@@ -102,7 +105,7 @@ class Doctor(base.CommandBase, lister.Lister):
         return status
 
     def examine(self, args):
-        """Every finding, most severe first."""
+        """Every finding of doctor's checks, most severe first."""
         base.load_nova_conf(args.config_file)
         # nova is installed: load_nova_conf said so.
         from aerospike_filters.whatif import replay
@@ -117,60 +120,12 @@ class Doctor(base.CommandBase, lister.Lister):
                 scheduler_conf = nova_config.scheduler_conf(args.config_file)
             except conf.ConfigError as exc:
                 raise base.CommandError(str(exc)) from None
-            findings, settings = diagnosis.check_scheduler_conf(
-                scheduler_conf)
-            findings += diagnosis.check_unknown_options(
-                nova_config.unknown_options(args.config_file))
-            if settings is not None:
-                findings += diagnosis.check_pci_aliases(scheduler_conf,
-                                                        settings)
-        else:
-            settings = conf.read_settings()
-            findings = [diagnosis.no_config_checked()]
-        findings += diagnosis.check_validators()
-        if data is not None and settings is not None:
-            max_candidates = (scheduler_conf or nova_config.CONF
-                              ).scheduler.max_placement_results
-            with _filter_warnings_muted():
-                findings += self._examine_cloud(args, data, replay, settings,
-                                                scheduler_conf,
-                                                max_candidates)
-        return diagnosis.settle(findings, scheduler_conf)
-
-    def _examine_cloud(self, args, data, replay, settings, scheduler_conf,
-                       max_candidates):
-        """Findings on the cloud's hosts, aggregates, flavors and traits."""
-        states = replay.host_states(data)
-
-        def hosts_for(specs):
-            try:
-                rows = replay.explain(states, replay.request_spec(specs))
-            except replay.RequestError:
-                # nova cannot even build the request (an undefined PCI
-                # alias, say): no host; check_nvme_config says why.
-                return diagnosis.HostsFor([], [])
-            return diagnosis.HostsFor(
-                [r.host for r in rows if r.verdict == replay.PASS],
-                [(r.host, r.ineligible)
-                 for r in rows if r.verdict == replay.INELIGIBLE])
-
-        findings = diagnosis.check_cloud(data, settings, hosts_for,
-                                         self._tool_args(args))
-        if scheduler_conf is not None:
-            findings += diagnosis.check_nvme_config(scheduler_conf, settings,
-                                                    data)
-        findings += diagnosis.check_local_disk(data, settings,
-                                               self._tool_args(args))
-        return findings + diagnosis.check_traits(
-            data, settings, self._aliases(args, data), max_candidates,
-            self._tool_args(args))
-
-    @staticmethod
-    def _aliases(args, data):
-        """The [pci] alias entries: the snapshot's, else nova.conf's."""
-        # A line that is no JSON object is a finding of its own.
-        return data.get('pci_aliases') or base.pci_aliases_from_files(
-            args.config_file, strict=False)
-
-    def _tool_args(self, args):
-        return base.tool_args(self.app, args)
+        examined = context.Context(
+            args, scheduler_conf, data, base.tool_args(self.app, args),
+            functools.partial(base.pci_aliases_from_files, args.config_file,
+                              strict=False))
+        found = []
+        with _filter_warnings_muted():
+            for _, check in checks.CHECKS:
+                found += check(examined)
+        return findings.settle(found, scheduler_conf)

@@ -17,7 +17,7 @@ from cliff import show
 from osc_lib.cli import format_columns
 
 from aerospike_filters.cmd import base
-from aerospike_filters import diagnosis
+from aerospike_filters.doctor import disk_checks
 from aerospike_filters import flavors
 from aerospike_filters import storage
 from aerospike_filters import storage_request
@@ -169,7 +169,7 @@ class CreateFlavor(base.CommandBase, show.ShowOne):
                              'vcpus': flavor.vcpus, 'ram': flavor.ram,
                              'disk': flavor.disk,
                              'ephemeral': flavor.ephemeral}]}
-        for finding in diagnosis.check_local_disk(
+        for finding in disk_checks.flavors_without_local_disk(
                 data, settings, base.tool_args(self.app, args)):
             self.app.stderr.write('warning: %s %s; %s\n' % (
                 finding.subject, finding.problem, finding.fix))
