@@ -24,7 +24,7 @@ import json
 import shlex
 
 from aerospike_filters import conf
-from aerospike_filters import flavors
+from aerospike_filters import flavor_repair
 from aerospike_filters import host_facts
 from aerospike_filters import storage
 from aerospike_filters import storage_request
@@ -705,7 +705,7 @@ def _check_flavor_traits(data, settings, max_candidates, carried,
     for flavor in data.get('flavors', []):
         name = flavor['name']
         specs = flavor.get('extra_specs', {})
-        repair = flavors.plan_repair(specs, settings.nvme_pci_aliases)
+        repair = flavor_repair.plan_repair(specs, settings.nvme_pci_aliases)
         if repair.trait is None or not (repair.set or repair.unset):
             continue
         if not pci_known and storage_request.parse_request(

@@ -16,7 +16,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 from oslotest import base
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
 
 
 class Flaky:
@@ -36,8 +36,8 @@ class TestRetrying(base.BaseTestCase):
     def setUp(self):
         super().setUp()
         self.sleeps = []
-        self.retry = cloud.Retrying(attempts=4, delay=1, max_delay=3,
-                                    sleep=self.sleeps.append)
+        self.retry = http.Retrying(attempts=4, delay=1, max_delay=3,
+                                   sleep=self.sleeps.append)
 
     def test_transient_errors_back_off(self):
         func = Flaky(sdk_exceptions.HttpException(http_status=503),
@@ -62,7 +62,7 @@ class TestRetrying(base.BaseTestCase):
         for error in (ks_exceptions.Unauthorized('bad password'),
                       sdk_exceptions.ForbiddenException(
                           message='Policy does not allow')):
-            exc = self.assertRaises(cloud.AuthError, self.retry,
+            exc = self.assertRaises(http.AuthError, self.retry,
                                     'Listing host aggregates', Flaky(error))
             self.assertIn('Listing host aggregates', str(exc))
             self.assertIn('admin role', str(exc))
