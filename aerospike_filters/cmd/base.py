@@ -30,7 +30,7 @@ import sys
 from cliff import lister
 from osc_lib import exceptions
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
 from aerospike_filters import conf
 from aerospike_filters.scheduler import nova_releases
 from aerospike_filters import snapshot_format
@@ -128,7 +128,7 @@ class CommandBase:
                 settings_from_files(parsed_args.config_file)
             status = super().run(parsed_args)
         except CommandError as exc:
-            self.app.stderr.write('%s\n' % cloud.first_line(exc))
+            self.app.stderr.write('%s\n' % http.first_line(exc))
             return USER_ERROR
         if status == OK and self.needs_attention:
             return FINDINGS
@@ -233,47 +233,20 @@ def connect(command, cloud_name=None):
         app.prepare_to_run_command(command)
         return app.client_manager.sdk_connection
     except Exception as exc:
-        raise CommandError(_connection_error(where, exc)) from None
-
-
-def _connection_error(where, exc):
-    from openstack import exceptions as sdk_exceptions
-    if isinstance(exc, sdk_exceptions.ConfigException):
-        return 'cannot use %s: %s; %s' % (
-            where, cloud.first_line(exc).rstrip('.'), CREDENTIALS_HELP)
-    if cloud.is_missing_credentials(exc):
-        return 'no usable credentials for %s (%s): %s' % (
-            where, cloud.first_line(exc), CREDENTIALS_HELP)
-    if cloud.is_auth_error(exc):
-        return ('%s refused the credentials: %s (check them, and that the '
-                'user has the admin role)' % (where, cloud.first_line(exc)))
-    if cloud.is_unreachable(exc):
-        return 'cannot reach %s: %s' % (where, cloud.plain_message(exc))
-    return 'cannot connect to %s: %s' % (where, cloud.plain_message(exc))
+        raise CommandError(http.connection_message(
+            where, exc, CREDENTIALS_HELP)) from None
 
 
 @contextlib.contextmanager
 def cloud_errors(what):
     """Turn API, auth and connection failures into one-line CommandErrors."""
-    from keystoneauth1 import exceptions as ks_exceptions
-    from openstack import exceptions as sdk_exceptions
     try:
         yield
-    except cloud.CloudError as exc:
-        raise CommandError(str(exc)) from None
     except Exception as exc:
-        if cloud.is_auth_error(exc):
-            raise CommandError('%s was refused: %s (check the credentials '
-                               'and that the user has the admin role)'
-                               % (what, cloud.first_line(exc))) from None
-        if cloud.is_unreachable(exc):
-            raise CommandError('%s failed: cannot reach the cloud: %s'
-                               % (what, cloud.plain_message(exc))) from None
-        if isinstance(exc, (sdk_exceptions.SDKException,
-                            ks_exceptions.ClientException)):
-            raise CommandError('%s failed: %s'
-                               % (what, cloud.first_line(exc))) from None
-        raise
+        message = http.call_message(what, exc)
+        if message is None:
+            raise
+        raise CommandError(message) from None
 
 
 # The compute's own storage

@@ -15,9 +15,9 @@
 from cliff import lister
 from osc_lib.cli import parseractions
 
+from aerospike_filters.client import flavors
 from aerospike_filters.cmd import base
 from aerospike_filters import conf
-from aerospike_filters import live
 from aerospike_filters import storage
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
@@ -109,7 +109,7 @@ class Explain(base.CommandBase, lister.Lister):
                     f['name'] for f in data.get('flavors', []))) or 'none'))
         with base.cloud_errors('Reading flavor %s' % name_or_id):
             try:
-                return live.flavor_extra_specs(conn, name_or_id)
+                return flavors.named_extra_specs(conn, name_or_id)
             except LookupError as exc:
                 raise base.CommandError(str(exc)) from None
 

@@ -16,9 +16,12 @@ from cliff import lister
 from cliff import show
 from osc_lib.cli import format_columns
 
+from aerospike_filters.client import flavors
+from aerospike_filters.client import http
+from aerospike_filters.client import resource_providers
 from aerospike_filters.cmd import base
 from aerospike_filters.doctor import disk_checks
-from aerospike_filters import flavors
+from aerospike_filters import flavor_repair
 from aerospike_filters import storage
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
@@ -138,10 +141,11 @@ class CreateFlavor(base.CommandBase, show.ShowOne):
             specs[trait_contract.flavor_spec(trait)] = trait_contract.REQUIRED
         conn = base.connect(self, args.os_cloud)
         with base.cloud_errors('Creating flavor %s' % args.name):
-            if conn.compute.find_flavor(args.name, ignore_missing=True):
+            if flavors.find(conn, args.name):
                 raise base.CommandError('a flavor named %r exists already'
                                         % args.name)
-            if not args.no_trait and not flavors.providers_with(conn, trait):
+            if not args.no_trait and not resource_providers.count_carrying(
+                    conn, trait):
                 raise base.CommandError(no_host_carries(trait) + ', or '
                                         'create it with --no-trait')
             attrs = dict(name=args.name, vcpus=args.vcpus, ram=args.ram,
@@ -149,12 +153,12 @@ class CreateFlavor(base.CommandBase, show.ShowOne):
                          is_public=not args.private)
             if args.flavor_id:
                 attrs['id'] = args.flavor_id
-            flavor = conn.compute.create_flavor(**attrs)
+            flavor = flavors.create(conn, **attrs)
             try:
                 flavors.set_extra_specs(conn, flavor.id, specs)
             except Exception:
                 # No half-made Aerospike flavor without its tag.
-                conn.compute.delete_flavor(flavor, ignore_missing=True)
+                flavors.delete(conn, flavor)
                 raise
         self._warn_without_local_disk(flavor, specs, settings, args)
         return (('name', 'id', 'vcpus', 'ram', 'disk', 'ephemeral',
@@ -217,11 +221,11 @@ class RepairFlavors(base.CommandBase, lister.Lister):
     @staticmethod
     def _flavors(conn, names):
         if not names:
-            return [f for f in conn.compute.flavors(details=True)
+            return [f for f in flavors.detailed(conn)
                     if storage_request.is_tagged(f.extra_specs or {})]
         found = []
         for name in names:
-            flavor = conn.compute.find_flavor(name, ignore_missing=True)
+            flavor = flavors.find(conn, name)
             if flavor is None:
                 raise base.CommandError('no flavor named or with ID %r'
                                         % name)
@@ -230,7 +234,7 @@ class RepairFlavors(base.CommandBase, lister.Lister):
 
     def _repair(self, conn, flavor, aliases, args):
         specs = flavors.extra_specs(conn, flavor.id)
-        repair = flavors.plan_repair(specs, aliases)
+        repair = flavor_repair.plan_repair(specs, aliases)
         shown = (flavor.name, repair.trait or '',
                  format_columns.DictColumn(repair.set),
                  format_columns.ListColumn(repair.unset))
@@ -241,13 +245,15 @@ class RepairFlavors(base.CommandBase, lister.Lister):
             return shown + ('untagged',)
         if not repair.set and not repair.unset:
             return shown + ('unchanged',)
-        if not args.force and not flavors.providers_with(conn, repair.trait):
+        if not args.force and not resource_providers.count_carrying(
+                conn, repair.trait):
             return shown + ('left alone: ' + no_host_carries(repair.trait),)
         if args.dry_run:
             return shown + ('would change',)
         try:
-            done = flavors.apply_repair(conn, flavor.id, specs, aliases)
-        except flavors.FlavorError as exc:
+            done = flavor_repair.apply_repair(conn, flavor.id, specs,
+                                              aliases)
+        except http.OperationError as exc:
             return shown + ('failed: %s' % exc,)
         return (flavor.name, done.trait, format_columns.DictColumn(done.set),
                 format_columns.ListColumn(done.unset), 'changed')

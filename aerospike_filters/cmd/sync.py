@@ -18,9 +18,10 @@ import sys
 from cliff import show
 from osc_lib.cli import format_columns
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
+from aerospike_filters.client import hypervisors
+from aerospike_filters.client import services
 from aerospike_filters.cmd import base
-from aerospike_filters import live
 from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
 from aerospike_filters.sync import provider_traits
@@ -148,10 +149,10 @@ class Sync(base.CommandBase, show.ShowOne):
     @staticmethod
     def _publish(conn, args, settings, host, backend, nvme):
         """Apply (or plan) the aggregate moves, then the traits."""
-        retry = cloud.Retrying(attempts=args.retries)
+        retry = http.Retrying(attempts=args.retries)
         key = settings.ephemeral_backend_key
         try:
-            if not live.has_compute_service(conn, host, retry):
+            if not services.has_compute_service(conn, host, retry):
                 raise base.CommandError(
                     '--host %s: nova has no nova-compute service on such a '
                     'host; name it as openstack compute service list '
@@ -166,7 +167,8 @@ class Sync(base.CommandBase, show.ShowOne):
                     aggregates = aggregate_plan.aggregates_after(
                         host, backend, aggregates, key)
                 nodes = ({args.node: None} if args.node else
-                         live.compute_nodes_of(conn, host) or {host: None})
+                         hypervisors.compute_nodes_of(conn, host) or
+                         {host: None})
                 changes = provider_traits.publish_host(
                     conn, retry, settings, host, aggregates, nvme, nodes,
                     dry_run=args.dry_run)
@@ -174,11 +176,11 @@ class Sync(base.CommandBase, show.ShowOne):
                                  for t in change.after})
         except base.CommandError:
             raise
-        except cloud.CloudError as exc:
+        except http.CloudError as exc:
             raise base.CommandError(str(exc)) from None
         except Exception as exc:
             raise base.CommandError('sync of %s failed: %s'
-                                    % (host, cloud.first_line(exc))) from None
+                                    % (host, http.first_line(exc))) from None
         return outcome, traits
 
     def _tell_what_happened(self, args, outcome):

@@ -15,7 +15,8 @@
 from cliff import lister
 from osc_lib.cli import format_columns
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
+from aerospike_filters.client import resource_providers
 from aerospike_filters.cmd import base
 from aerospike_filters import live
 from aerospike_filters.sync import provider_traits
@@ -66,8 +67,8 @@ class PublishTraits(base.CommandBase, lister.Lister):
         if data is not None:
             select_hosts(data, args.hosts)
         conn = base.connect(self, args.os_cloud)
-        retry = cloud.Retrying(attempts=args.retries)
-        placement = live.Providers(conn, retry=retry)
+        retry = http.Retrying(attempts=args.retries)
+        placement = resource_providers.Providers(conn, retry=retry)
         providers = provider_traits.ProviderTraits(conn, retry=retry)
         with base.cloud_errors('Reading the cloud'):
             if data is None:
@@ -87,16 +88,16 @@ class PublishTraits(base.CommandBase, lister.Lister):
             try:
                 uuid = nodes.get(node)
                 if uuid is None:
-                    raise provider_traits.TraitError(
+                    raise http.OperationError(
                         'no resource provider named %s in placement (its '
                         'compute node is not registered yet?)' % node)
                 change = providers.publish(node, uuid, wanted[host['host']],
                                            dry_run=args.dry_run,
                                            managed=managed.get(node, []))
-            except cloud.CloudError as exc:
+            except http.CloudError as exc:
                 failures.append('%s: %s' % (host['host'], exc))
                 rows.append((host['host'], node, '', '', '',
-                             'failed: %s' % cloud.first_line(exc)))
+                             'failed: %s' % http.first_line(exc)))
                 continue
             rows.append(_row(host['host'], change, args.dry_run))
         for failure in failures:
@@ -176,7 +177,7 @@ class SyncFacts(base.CommandBase, lister.Lister):
         settings = base.settings_from_files(args.config_file)
         conn = base.connect(self, args.os_cloud)
         run = published_facts.FactsSync(conn, settings,
-                                        retry=cloud.Retrying(
+                                        retry=http.Retrying(
                                             attempts=args.retries),
                                         dry_run=args.dry_run)
         with base.cloud_errors('Reading the cloud'):

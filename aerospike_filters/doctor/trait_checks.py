@@ -15,7 +15,7 @@
 import shlex
 
 from aerospike_filters.doctor import findings
-from aerospike_filters import flavors
+from aerospike_filters import flavor_repair
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
 
@@ -31,7 +31,7 @@ def flavor_traits(context):
     for flavor in data.get('flavors', []):
         name = flavor['name']
         specs = flavor.get('extra_specs', {})
-        repair = flavors.plan_repair(specs, settings.nvme_pci_aliases)
+        repair = flavor_repair.plan_repair(specs, settings.nvme_pci_aliases)
         if repair.trait is None or not (repair.set or repair.unset):
             continue
         if not context.pci_known and storage_request.parse_request(

@@ -21,18 +21,12 @@ for other hosts, or a run interrupted half-way, converge.
 
 import collections
 
-from keystoneauth1 import exceptions as ks_exceptions
-from openstack import exceptions as sdk_exceptions
-
-from aerospike_filters import cloud
+from aerospike_filters.client import aggregates
+from aerospike_filters.client import http
 from aerospike_filters import host_facts
 from aerospike_filters.sync import aggregate_plan
 
 Outcome = collections.namedtuple('Outcome', 'host backend steps conflicts')
-
-
-class SyncError(cloud.CloudError):
-    """The sync cannot go on; the message says why and what to do."""
 
 
 class Publisher:
@@ -41,14 +35,13 @@ class Publisher:
     def __init__(self, conn, retry=None,
                  backend_key=host_facts.DEFAULT_BACKEND_KEY):
         self.conn = conn
-        self.retry = retry or cloud.Retrying()
+        self.retry = retry or http.Retrying()
         self.backend_key = backend_key
         #: The aggregates as last read (the last plan was made from them).
         self.last_read = None
 
     def aggregates(self):
-        found = self.retry('Listing host aggregates',
-                           lambda: list(self.conn.compute.aggregates()))
+        found = aggregates.listed(self.conn, self.retry)
         self.last_read = [aggregate_plan.Aggregate(a.id, a.name,
                                                    list(a.hosts or []),
                                                    dict(a.metadata or {}))
@@ -70,67 +63,52 @@ class Publisher:
             for step in actions:
                 try:
                     self._apply(step, host, backend)
-                except SyncError:
+                except http.OperationError:
                     raise
                 except Exception as exc:
-                    raise SyncError('%s (%s) failed: %s; run sync again'
-                                    % (step.command, step.action,
-                                       cloud.first_line(exc))) from exc
+                    raise http.OperationError(
+                        '%s (%s) failed: %s; run sync again'
+                        % (step.command, step.action,
+                           http.first_line(exc))) from exc
                 done.append(step)
             steps = self.plan(host, backend)
         else:
             if [s for s in steps if s.action != aggregate_plan.CONFLICT]:
-                raise SyncError('host %s did not converge after %d rounds; '
-                                'another tool may be editing its aggregates'
-                                % (host, rounds))
+                raise http.OperationError(
+                    'host %s did not converge after %d rounds; another tool '
+                    'may be editing its aggregates' % (host, rounds))
         conflicts = [s for s in steps if s.action == aggregate_plan.CONFLICT]
         return Outcome(host, backend, steps if dry_run else done, conflicts)
 
     def _find(self, name):
-        for agg in self.retry('Listing host aggregates',
-                              lambda: list(self.conn.compute.aggregates())):
+        for agg in aggregates.listed(self.conn, self.retry):
             if agg.name == name:
                 return agg
         return None
 
     def _apply(self, step, host, backend):
-        compute = self.conn.compute
         agg = self._find(step.aggregate)
         if step.action == aggregate_plan.LEAVE:
             if agg is not None and host in (agg.hosts or []):
-                self._tolerate(
-                    (404, 409), 'Removing %s from %s' % (host, step.aggregate),
-                    compute.remove_host_from_aggregate, agg, host)
+                aggregates.remove_host(self.conn, self.retry, agg, host)
         elif step.action == aggregate_plan.CREATE:
             if agg is None:
                 # A concurrent run may create it first: 409, then use theirs.
-                self._tolerate((409,), 'Creating %s' % step.aggregate,
-                               compute.create_aggregate, name=step.aggregate)
+                aggregates.create(self.conn, self.retry, step.aggregate)
                 agg = self._find(step.aggregate)
             self._set_metadata(agg, backend)
         elif step.action == aggregate_plan.SET_METADATA:
             self._set_metadata(agg, backend)
         elif step.action == aggregate_plan.JOIN:
             if agg is None:
-                raise SyncError('aggregate %s vanished while %s joined it'
-                                % (step.aggregate, host))
+                raise http.OperationError(
+                    'aggregate %s vanished while %s joined it'
+                    % (step.aggregate, host))
             if host not in (agg.hosts or []):
-                self._tolerate(
-                    (409,), 'Adding %s to %s' % (host, step.aggregate),
-                    compute.add_host_to_aggregate, agg, host)
+                aggregates.add_host(self.conn, self.retry, agg, host)
 
     def _set_metadata(self, agg, backend):
         value = aggregate_plan.canonical_backend(backend)
         if (agg.metadata or {}).get(self.backend_key) != value:
-            self.retry('Setting metadata of %s' % agg.name,
-                       self.conn.compute.set_aggregate_metadata, agg,
-                       {self.backend_key: value})
-
-    def _tolerate(self, statuses, what, func, *args, **kwargs):
-        try:
-            return self.retry(what, func, *args, **kwargs)
-        except (sdk_exceptions.HttpException, ks_exceptions.HttpError) as exc:
-            if cloud.status_of(exc) in statuses:
-                return None
-            raise SyncError('%s failed: %s'
-                            % (what, cloud.first_line(exc))) from None
+            aggregates.set_metadata(self.conn, self.retry, agg,
+                                    {self.backend_key: value})

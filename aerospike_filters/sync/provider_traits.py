@@ -21,15 +21,17 @@ restarts (it refreshes its view from placement and keeps what it did not
 set). Re-running converges; nothing is half-applied: a provider's traits
 change in one call or not at all.
 
-A provider whose managed traits a bulk read (``live.Providers``) found
+A provider whose managed traits a bulk read
+(``client.resource_providers.Providers``) found
 already right costs no request: a run costs requests in proportion to
 the providers it changes, not to the size of the cloud.
 """
 
 import collections
-from urllib import parse
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
+from aerospike_filters.client import resource_providers
+from aerospike_filters.client import traits
 from aerospike_filters import trait_contract
 
 Change = collections.namedtuple('Change', 'node before after changed')
@@ -37,39 +39,26 @@ Change.__doc__ = """What publishing did (or would do) to one provider:
 its managed traits ``before`` and ``after``."""
 
 
-class TraitError(cloud.CloudError):
-    """Publishing the traits of a provider failed; the message says why."""
-
-
 class ProviderTraits:
     """The managed traits of compute node resource providers."""
 
     def __init__(self, conn, retry=None, attempts=5):
         self.conn = conn
-        self.retry = retry or cloud.Retrying()
+        self.retry = retry or http.Retrying()
         self.attempts = attempts
         self._known = None
 
-    def _call(self, what, method, url, **kwargs):
-        return cloud.placement_call(self.conn, self.retry, what, method, url,
-                                    **kwargs)
-
     def provider_named(self, name):
         """The uuid of the resource provider ``name``, or None."""
-        body = self._call('Looking up resource provider %s' % name, 'get',
-                          '/resource_providers?name=%s'
-                          % parse.quote(name)).json()
-        return next((p['uuid'] for p in body['resource_providers']), None)
+        return resource_providers.uuid_named(self.conn, self.retry, name)
 
     def ensure_defined(self, names):
         """Create the custom traits that placement does not know yet."""
         if self._known is None:
-            body = self._call(
-                'Listing traits', 'get', '/traits?name=startswith:%s'
-                % trait_contract.TRAIT_PREFIX).json()
-            self._known = set(body['traits'])
+            self._known = set(traits.listed(self.conn, self.retry,
+                                            trait_contract.TRAIT_PREFIX))
         for name in sorted(set(names) - self._known):
-            self._call('Creating trait %s' % name, 'put', '/traits/%s' % name)
+            traits.create(self.conn, self.retry, name)
             self._known.add(name)
 
     def publish(self, node, uuid, wanted, dry_run=False, managed=None,
@@ -84,7 +73,7 @@ class ProviderTraits:
         :param owns: which traits ``wanted`` decides (the managed ones;
             the facts, to remove conflicting ones); the others are kept.
         :returns: a :class:`Change`.
-        :raises TraitError: naming the provider and the fault.
+        :raises http.OperationError: naming the provider and the fault.
         """
         if managed is not None:
             target = frozenset(wanted(managed))
@@ -99,56 +88,27 @@ class ProviderTraits:
             if set(after) == set(current) or dry_run:
                 return Change(node, before, sorted(target),
                               set(after) != set(current))
-            self._request(node, self.ensure_defined, target)
-            written = self._request(
-                node, self._call, 'Setting traits of %s' % node, 'put',
-                '/resource_providers/%s/traits' % uuid,
-                json={'traits': after,
-                      'resource_provider_generation': generation})
+            http.provider_traits_call(node, self.ensure_defined, target)
+            written = http.provider_traits_call(
+                node, resource_providers.set_traits, self.conn, self.retry,
+                node, uuid, after, generation)
             if written is not None:
                 return Change(node, before, sorted(target), True)
             # 409: the generation moved on (another writer): read again.
-        raise TraitError('traits of resource provider %s kept changing '
-                         'during %d attempts; run again'
-                         % (node, self.attempts))
+        raise http.OperationError('traits of resource provider %s kept '
+                                  'changing during %d attempts; run again'
+                                  % (node, self.attempts))
 
     def _read(self, node, uuid):
-        response = self._request(
-            node, self._call, 'Reading traits of %s' % node, 'get',
-            '/resource_providers/%s/traits' % uuid)
+        response = http.provider_traits_call(
+            node, resource_providers.traits_of, self.conn, self.retry, node,
+            uuid)
         try:
             body = response.json()
             return body['traits'], body['resource_provider_generation']
         except (AttributeError, ValueError, KeyError, TypeError):
-            raise TraitError('placement sent the traits of %s cut short; '
-                             'run again' % node) from None
-
-    @staticmethod
-    def _request(node, func, *args, **kwargs):
-        """func()'s result, None on 409, else TraitError naming ``node``.
-
-        Transient failures (5xx, 429, no connection) were retried already.
-        """
-        try:
-            return func(*args, **kwargs)
-        except cloud.CloudError:
-            raise
-        except Exception as exc:
-            status = cloud.status_of(exc)
-            if status == 409:
-                return None
-            if status == 404:
-                raise TraitError('resource provider %s vanished (its '
-                                 'compute node was deleted?); run again'
-                                 % node) from None
-            detail = cloud.first_line(getattr(exc, 'details', None) or exc)
-            if status is None:
-                raise TraitError('placement failed on the traits of %s: %s; '
-                                 'run again' % (node, detail)) from None
-            raise TraitError('placement refused the traits of %s (HTTP %d): '
-                             '%s%s' % (node, status, detail,
-                                       '; run again' if status >= 500
-                                       else '')) from None
+            raise http.OperationError('placement sent the traits of %s cut '
+                                      'short; run again' % node) from None
 
 
 def host_wanted(settings, host, aggregates, nvme_devices):
@@ -184,9 +144,9 @@ def publish_host(conn, retry, settings, host, aggregates, nvme_devices,
     for node, uuid in sorted(nodes.items()):
         uuid = uuid or providers.provider_named(node)
         if uuid is None:
-            raise TraitError('no resource provider named %s in placement; '
-                             'pass the hypervisor hostname with --node'
-                             % node)
+            raise http.OperationError('no resource provider named %s in '
+                                      'placement; pass the hypervisor '
+                                      'hostname with --node' % node)
         changes.append(providers.publish(node, uuid, wanted,
                                          dry_run=dry_run))
     return changes

@@ -34,8 +34,10 @@ start. A host that published no facts is left alone.
 
 import collections
 
-from aerospike_filters import cloud
-from aerospike_filters import live
+from aerospike_filters.client import http
+from aerospike_filters.client import hypervisors
+from aerospike_filters.client import resource_providers
+from aerospike_filters.client import services
 from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
 from aerospike_filters.sync import provider_traits
@@ -59,9 +61,9 @@ class FactsSync:
     def __init__(self, conn, settings, retry=None, dry_run=False):
         self.conn = conn
         self.settings = settings
-        self.retry = retry or cloud.Retrying()
+        self.retry = retry or http.Retrying()
         self.dry_run = dry_run
-        self.providers = live.Providers(conn, retry=self.retry)
+        self.providers = resource_providers.Providers(conn, retry=self.retry)
         self.publisher = apply.Publisher(
             conn, retry=self.retry,
             backend_key=settings.ephemeral_backend_key)
@@ -72,12 +74,12 @@ class FactsSync:
         published = self.providers.fact_traits()
         if not published:
             return {}
-        hosts = {s.host for s in self.retry(
-            'Reading the compute services',
-            lambda: list(self.conn.compute.services(binary='nova-compute')))}
+        hosts = {s.host for s in services.compute_services_retried(
+            self.conn, self.retry)}
         node_host = {node: node for node in published if node in hosts}
         if len(node_host) < len(published):
-            node_host = live.node_hosts(self.conn, hosts, self.providers)
+            node_host = hypervisors.node_hosts(self.conn, hosts,
+                                               self.providers)
         found = {}
         for node, (uuid, facts) in sorted(published.items()):
             host = node_host.get(node)
@@ -124,13 +126,13 @@ class FactsSync:
                 self.traits.publish(
                     node, uuid, lambda current: frozenset(),
                     dry_run=self.dry_run, owns=trait_contract.is_fact)
-        except cloud.CloudError as exc:
+        except http.CloudError as exc:
             return Result(host, node, fact_traits, backend, steps, changed,
                           facts.conflicts, '%s (provider %s): %s' % (
-                              host, node, cloud.first_line(exc)))
+                              host, node, http.first_line(exc)))
         except Exception as exc:
             return Result(host, node, fact_traits, backend, steps, changed,
                           facts.conflicts, '%s (provider %s): %s; run again'
-                          % (host, node, cloud.first_line(exc)))
+                          % (host, node, http.first_line(exc)))
         return Result(host, node, fact_traits, backend, steps, changed,
                       facts.conflicts, None)

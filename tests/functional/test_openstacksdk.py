@@ -12,7 +12,8 @@
 
 """The admin's client, openstacksdk, against the in-process nova-api."""
 
-from aerospike_filters import flavors
+from aerospike_filters.client import flavors
+from aerospike_filters.client import http
 from tests.functional import base
 
 
@@ -45,7 +46,7 @@ class TestOpenStackSDK(base.CloudTestCase):
         conn.compute.create_flavor_extra_specs(
             flavor, {'aerospike:storage': 'fast'})
         exc = self.assertRaises(
-            flavors.FlavorError, flavors.set_extra_specs, conn,
+            http.OperationError, flavors.set_extra_specs, conn,
             flavor.id, {'aerospike:storage': 'faster'})
         self.assertIn('HTTP 400', str(exc))
         self.assertIn("'faster'", str(exc))

@@ -23,12 +23,12 @@ import threading
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
-from aerospike_filters import cloud
+from aerospike_filters.client import http
 from aerospike_filters.sync import aggregate_plan
 from aerospike_filters.sync import apply
 from tests.functional import base
 
-NO_WAIT = cloud.Retrying(attempts=3, delay=0, sleep=lambda _: None)
+NO_WAIT = http.Retrying(attempts=3, delay=0, sleep=lambda _: None)
 
 
 class FaultyCompute:
@@ -158,7 +158,7 @@ class TestSync(base.CloudTestCase):
         conn = FaultyConnection(self.conn, 3,
                                 sdk_exceptions.BadRequestException(
                                     message='no', http_status=400))
-        self.assertRaises(apply.SyncError, self.sync, 'c1', 'raw', conn)
+        self.assertRaises(http.OperationError, self.sync, 'c1', 'raw', conn)
         self.assertEqual([], self.memberships('c1'))
         # Unknown: the filter rejects it for Aerospike.
         self.assertNoValidHost(self.boot(flavor, expected='ERROR'))

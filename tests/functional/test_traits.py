@@ -23,7 +23,7 @@ import time
 
 import fixtures
 
-from aerospike_filters import flavors
+from aerospike_filters.client import flavors
 from tests.functional import base
 
 LVM = 'CUSTOM_AEROSPIKE_STORAGE_LVM'
@@ -362,7 +362,7 @@ class TestFlavorTraits(TraitsTestCase):
                     flavor, {'extra_specs': {'aerospike:storage': 'local'}}))
             return real(conn, flavor_id)
         self.useFixture(fixtures.MonkeyPatch(
-            'aerospike_filters.flavors.extra_specs', extra_specs))
+            'aerospike_filters.client.flavors.extra_specs', extra_specs))
         status, out, err = self.run_cli('flavor', 'repair', 'moving')
         self.assertEqual(0, status, err)
         self.assertEqual({'aerospike:storage': 'local',

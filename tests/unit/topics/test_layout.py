@@ -18,6 +18,8 @@
   other, only what they share (``cmd.base``).
 * Every module's name says its room: no two modules share a name, and no
   caller renames one of this package's modules on import.
+* Only the client layer (``client``) calls the cloud: no other module
+  reaches an openstacksdk connection's ``compute`` or ``placement``.
 
 Imports inside functions count: a late import is still a dependency.
 """
@@ -43,6 +45,10 @@ COMMAND_BASE = COMMANDS + '.base'
 #: Libraries of the tools' layer the core must not need either.
 NOT_IN_CORE = ('nova', 'cliff', 'osc_lib', 'openstack', 'keystoneauth1',
                'stevedore', 'oslo_log')
+#: The room of every call to nova and placement.
+CLIENT = PACKAGE + '.client'
+#: The service proxies of an openstacksdk connection.
+SERVICE_PROXIES = frozenset(('compute', 'placement'))
 
 
 def module_files():
@@ -95,6 +101,15 @@ def renames_in(module, path):
             for alias in node.names:
                 if alias.asname:
                     yield alias.name, alias.asname
+
+
+def cloud_calls_in(path):
+    """The lines where a module reaches a connection's service proxy."""
+    with open(path, encoding='utf-8') as stream:
+        tree = ast.parse(stream.read(), path)
+    return sorted(node.lineno for node in ast.walk(tree)
+                  if isinstance(node, ast.Attribute) and
+                  node.attr in SERVICE_PROXIES)
 
 
 def layer_of(module):
@@ -172,6 +187,20 @@ class TestLayout(base.BaseTestCase):
                         for name, alias in renames_in(module, path)
                         if name.startswith(PACKAGE + '.')]
         self.assertEqual([], renamed)
+
+    def test_only_the_client_calls_the_cloud(self):
+        calls = ['%s:%d' % (module, line)
+                 for module, path in sorted(self.modules.items())
+                 if module != CLIENT and not module.startswith(CLIENT + '.')
+                 for line in cloud_calls_in(path)]
+        self.assertEqual([], calls)
+
+    def test_the_client_rule_catches_a_call(self):
+        path = self.useFixture(fixtures.TempDir()).join('bad.py')
+        with open(path, 'w') as stream:
+            stream.write('def f(conn):\n'
+                         '    return list(conn.compute.aggregates())\n')
+        self.assertEqual([2], cloud_calls_in(path))
 
     def test_package_import_is_cheap(self):
         self.assertEqual(set(), package_modules(self.imports(PACKAGE),

@@ -10,12 +10,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Talking to a live cloud: placement calls, failures, retries.
+"""The client layer's requests, failures and retries (osc-placement's http).
 
-Shared by the tools that read or change a cloud through openstacksdk
-(``live``, ``sync``, ``traits``): the placement microversion they speak,
-how a failure is classified (credentials, unreachable, transient) and put
-in one line, and the retry policy for transient failures.
+Every call the tools make to nova or placement goes through the modules
+of this package, one per resource, and this one: the placement
+microversion they speak, the retry policy for transient failures, the
+error classes of the tools (:class:`CloudError` and its subclasses), and
+the one place where a keystoneauth or openstacksdk exception is classified
+(credentials, unreachable, transient, refused) and put in one line.
 """
 
 import re
@@ -35,6 +37,16 @@ class CloudError(Exception):
 
 class AuthError(CloudError):
     """Credentials are missing, wrong or lack the admin role."""
+
+
+class OperationError(CloudError):
+    """A change or read of one resource failed; the message names it.
+
+    What a flavor change nova-api refused, a provider's traits placement
+    refused or that kept changing, an aggregate move sync could not make
+    raise: callers that go on with the next resource catch this one, not
+    :class:`AuthError`.
+    """
 
 
 def first_line(exc):
@@ -164,3 +176,129 @@ def placement_call(conn, retry, what, method, url, **kwargs):
             url, microversion=PLACEMENT_MICROVERSION, **kwargs)
 
     return retry(what, call)
+
+
+def placement_json(conn, url, retry=None):
+    """The JSON body of a placement GET, or CloudError saying what failed.
+
+    HTTP errors are raised (transient ones retried by ``retry``, by default
+    sync's policy: a placement restarting while explain, doctor or
+    snapshot read it is waited for); an answer that is not whole JSON (a
+    connection cut mid-body) is named.
+    """
+    return json_of('placement', url, placement_call(
+        conn, retry or Retrying(), 'Reading %s' % url, 'get', url))
+
+
+def json_of(service, url, response):
+    """The response's JSON, or CloudError when it was cut short."""
+    try:
+        return response.json()
+    except ValueError:
+        raise CloudError("%s's answer to GET %s was cut short (not "
+                         "whole JSON); run again" % (service, url)
+                         ) from None
+
+
+def raise_for_refusal(response, what):
+    """OperationError with nova's message when it refused ``what``.
+
+    For a request made with ``raise_exc=False``; a success returns.
+    """
+    if response.status_code < 400:
+        return
+    try:
+        body = response.json()
+        message = next(iter(body.values()))['message']
+    except Exception:
+        message = response.text[:200]
+    raise OperationError('nova-api refused %s (HTTP %d): %s'
+                         % (what, response.status_code, message))
+
+
+def tolerating(retry, statuses, what, func, *args, **kwargs):
+    """``retry(what, func, ...)``, None on an HTTP error of ``statuses``.
+
+    Any other HTTP error becomes an OperationError naming ``what``.
+    """
+    try:
+        return retry(what, func, *args, **kwargs)
+    except (sdk_exceptions.HttpException, ks_exceptions.HttpError) as exc:
+        if status_of(exc) in statuses:
+            return None
+        raise OperationError('%s failed: %s'
+                             % (what, first_line(exc))) from None
+
+
+def provider_traits_call(node, func, *args, **kwargs):
+    """func()'s result, None on 409, else OperationError naming ``node``.
+
+    For placement's calls on the traits of the provider of compute node
+    ``node``; transient failures (5xx, 429, no connection) were retried
+    already, CloudErrors are raised as they are.
+    """
+    try:
+        return func(*args, **kwargs)
+    except CloudError:
+        raise
+    except Exception as exc:
+        status = status_of(exc)
+        if status == 409:
+            return None
+        if status == 404:
+            raise OperationError('resource provider %s vanished (its '
+                                 'compute node was deleted?); run again'
+                                 % node) from None
+        detail = first_line(getattr(exc, 'details', None) or exc)
+        if status is None:
+            raise OperationError('placement failed on the traits of %s: '
+                                 '%s; run again' % (node, detail)) from None
+        raise OperationError('placement refused the traits of %s (HTTP %d): '
+                             '%s%s' % (node, status, detail,
+                                       '; run again' if status >= 500
+                                       else '')) from None
+
+
+def connection_message(where, exc, credentials_help):
+    """One line for a failure to connect to the cloud ``where`` names."""
+    if isinstance(exc, sdk_exceptions.ConfigException):
+        return 'cannot use %s: %s; %s' % (
+            where, first_line(exc).rstrip('.'), credentials_help)
+    if is_missing_credentials(exc):
+        return 'no usable credentials for %s (%s): %s' % (
+            where, first_line(exc), credentials_help)
+    if is_auth_error(exc):
+        return ('%s refused the credentials: %s (check them, and that the '
+                'user has the admin role)' % (where, first_line(exc)))
+    if is_unreachable(exc):
+        return 'cannot reach %s: %s' % (where, plain_message(exc))
+    return 'cannot connect to %s: %s' % (where, plain_message(exc))
+
+
+def call_message(what, exc):
+    """One line for the failure ``exc`` of ``what``, or None if not ours.
+
+    A CloudError says it already; an auth, connection or other API error
+    of keystoneauth or openstacksdk is named; anything else (a bug) is
+    None, for the caller to raise as it is.
+    """
+    if isinstance(exc, CloudError):
+        return str(exc)
+    if is_auth_error(exc):
+        return ('%s was refused: %s (check the credentials and that the '
+                'user has the admin role)' % (what, first_line(exc)))
+    if is_unreachable(exc):
+        return ('%s failed: cannot reach the cloud: %s'
+                % (what, plain_message(exc)))
+    if isinstance(exc, (sdk_exceptions.SDKException,
+                        ks_exceptions.ClientException)):
+        return '%s failed: %s' % (what, first_line(exc))
+    return None
+
+
+def compute_endpoint(conn):
+    """The compute endpoint's URL, or 'a live cloud' when unknown."""
+    try:
+        return conn.compute.get_endpoint()
+    except Exception:
+        return 'a live cloud'
