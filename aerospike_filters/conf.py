@@ -28,6 +28,7 @@ from oslo_config import cfg
 from oslo_config import types
 
 from aerospike_filters import host_facts
+from aerospike_filters import rack_spread
 from aerospike_filters import storage
 
 GROUP = 'aerospike_filters'
@@ -152,6 +153,56 @@ Related options:
   for the aggregate's hosts.
 * The ``*_weight_multiplier`` options of ``[filter_scheduler]``.
 """),
+    cfg.StrOpt(
+        'failure_domain_key',
+        default=rack_spread.AZ_KEY,
+        help="""
+Host aggregate metadata key that names a host's failure domain (its rack),
+over which the AerospikeRackWeigher and AerospikeRackFilter spread the
+Aerospike nodes of one server group.
+
+With the default, ``availability_zone``, the domains are nova's
+availability zones (a host in no zone is in ``[DEFAULT]
+default_availability_zone``). Any other key, e.g. ``rack``, makes the
+domains admin-defined racks: ``openstack aggregate set --property
+rack=r1 rack-r1``. A host needs one value: a host in two aggregates with
+different values, or a value that is empty, has no domain, as has a host
+no aggregate gives one.
+
+Possible values:
+
+* Any non-empty metadata key.
+
+Related options:
+
+* ``rack_weight_multiplier``
+"""),
+    cfg.FloatOpt(
+        'rack_weight_multiplier',
+        default=100.0,
+        help="""
+Multiplier of the AerospikeRackWeigher, which, for tagged flavors booted
+into an ``anti-affinity`` or ``soft-anti-affinity`` server group, prefers
+hosts in the failure domain holding the fewest nodes of the group, then
+the hosts with the fewest nodes inside it.
+
+nova sums every weigher's normalised weight (0 to 1) times its multiplier.
+A host of a least-used domain weighs at least 0.75, any other host at
+most 0.25, so the spread holds when half this multiplier exceeds the sum
+of the other multipliers times the spread of their weights: the
+AerospikeStorageWeigher's tiers (0.75 of ``storage_weight_multiplier``,
+30 by default) and nova's weighers (9 by default) make 39; 100 gives 50.
+
+Possible values:
+
+* A positive number spreads the group over the domains; 0 disables the
+  preference (the AerospikeRackFilter still applies where enabled and
+  asked for).
+
+Related options:
+
+* ``failure_domain_key``, ``storage_weight_multiplier``
+"""),
 ]
 
 Settings = collections.namedtuple('Settings', [
@@ -264,6 +315,8 @@ def describe(settings):
         % settings.allow_nvme_on_unsuitable_backend,
         'isolate_dedicated_hosts=%s' % settings.isolate_dedicated_hosts,
         'storage_weight_multiplier=%s' % settings.storage_weight_multiplier,
+        'failure_domain_key=%s' % settings.failure_domain_key,
+        'rack_weight_multiplier=%s' % settings.rack_weight_multiplier,
     ])
 
 
@@ -289,6 +342,11 @@ def read_settings(config=None):
         raise ConfigError('[%s] ephemeral_backend_key must not be empty'
                           % GROUP)
     values['ephemeral_backend_key'] = key
+    domain_key = (values['failure_domain_key'] or '').strip()
+    if not domain_key:
+        raise ConfigError('[%s] failure_domain_key must not be empty; unset '
+                          'it for availability zones' % GROUP)
+    values['failure_domain_key'] = domain_key
     values['host_backends'] = dict(values['host_backends'] or {})
     values['nvme_pci_aliases'] = frozenset(
         name.strip() for name in values['nvme_pci_aliases'] or ()
