@@ -25,10 +25,15 @@
   default: the weigher prefers the least-used domain), ``strict`` (the
   AerospikeRackFilter, where enabled, refuses any host that would unbalance
   the group) or ``off`` (the tenant opts out).
-* *Balanced*: no domain gets another node of the group while a domain with
-  a candidate host has fewer. Counted per domain: the group's members on
-  its hosts, the instance being placed excluded (a move), the nodes placed
-  so far in the same multi-create request included.
+* *Balanced*: no domain gets another node of the group while another
+  domain has fewer. The preferred form picks, among the candidate hosts,
+  those of the domains with the fewest nodes; the strict form also counts
+  the domains that hold nodes of the group but have no candidate host left
+  (full, or refused by another filter), and refuses a host whose domain
+  has more nodes than one of them: no host rather than a lopsided cluster.
+  Counted per domain: the group's members on its hosts, the instance being
+  placed excluded (a move), the nodes placed so far in the same
+  multi-create request included.
 
 Pure Python; no nova import: aggregates are ``(name, metadata)`` pairs.
 """
@@ -68,8 +73,8 @@ Placement.__doc__ = """What the contract says of one candidate host.
 ``domain``: its :class:`Domain`. ``domain_count``: the group's nodes in
 that domain (None when the domain is unknown). ``host_count``: the group's
 nodes on the host. ``least``: the fewest nodes of any domain with a
-candidate host. ``passes``: the strict form lets the host take the node.
-``weight``: the preferred form's weight, 0 to 1.
+candidate host or a node of the group. ``passes``: the strict form lets the
+host take the node. ``weight``: the preferred form's weight, 0 to 1.
 """
 
 
@@ -154,12 +159,16 @@ def place(candidates, domains, member_hosts):
              if domains[host].name is not None]
     least = min((counts[name] for name in known), default=0)
     ceiling = max((counts[name] for name in known), default=0)
+    # The strict form also weighs the domains holding nodes but no
+    # candidate: a full rack does not make its neighbours fair game.
+    floor = min([counts[name] for name in known] + list(counts.values()),
+                default=0)
     result = []
     for host in candidates:
         domain = domains[host]
         on_host = member_hosts.get(host, 0)
         if domain.name is None:
-            result.append(Placement(domain, None, on_host, least, False,
+            result.append(Placement(domain, None, on_host, floor, False,
                                     NEUTRAL_WEIGHT))
             continue
         count = counts[domain.name]
@@ -169,8 +178,8 @@ def place(candidates, domains, member_hosts):
         else:
             # Fuller domains weigh less, all below the least-used ones.
             weight = spread * (ceiling - count + 1) / (ceiling - least + 1)
-        result.append(Placement(domain, count, on_host, least,
-                                count == least, weight))
+        result.append(Placement(domain, count, on_host, floor,
+                                count <= floor, weight))
     return result
 
 

@@ -73,27 +73,17 @@ class TestPreferred(RackCloud):
                    for _ in range(2)]
         self.assertEqual({'r1': 1, 'r2': 1}, dict(self.counts(servers)))
 
-    def test_untagged_flavor_is_not_spread(self):
-        # Without the contract nova's soft anti-affinity spreads over
-        # hosts, and the larger zone's many hosts win every time.
-        self.flags(failure_domain_key='rack', group='aerospike_filters')
-        self.start_racks({'r1': ['h1', 'h2', 'h3'], 'r2': ['h4']},
-                         key='rack')
-        flavor = self.flavor('plain')
-        group = self.group()
-        self.flags(ram_weight_multiplier=0, group='filter_scheduler')
-        servers = self.boot(flavor, count=3, hints={'group': group['id']})
-        self.assertEqual(3, len({self.host_of(s) for s in servers}))
-
-    def test_opt_out_hint(self):
-        self.flags(failure_domain_key='rack', group='aerospike_filters')
-        self.start_racks({'r1': ['h1', 'h2', 'h3'], 'r2': ['h4']},
-                         key='rack')
+    def test_rack_with_no_suitable_host_is_left_out(self):
+        self.start_racks({'az1': ['h1', 'h2'], 'az3': ['h5', 'h6']})
+        self.start_cloud({'h3': 'qcow2', 'h4': 'qcow2'})
+        for host in ('h3', 'h4'):
+            self.add_to_aggregate('domain-az2', host,
+                                  {'availability_zone': 'az2'})
+            self.domain_of[host] = 'az2'
         flavor = self.flavor('aerospike.lvm', 'lvm')
         group = self.group()
-        servers = self.boot(flavor, count=3, hints={
-            'group': group['id'], 'aerospike_rack_spread': 'off'})
-        self.assertEqual(3, len({self.host_of(s) for s in servers}))
+        servers = self.boot(flavor, count=4, hints={'group': group['id']})
+        self.assertEqual({'az1': 2, 'az3': 2}, dict(self.counts(servers)))
 
 
 class TestStrict(RackCloud):
@@ -101,7 +91,7 @@ class TestStrict(RackCloud):
     def test_strict_refuses_rather_than_unbalance(self):
         self.flags(failure_domain_key='rack', group='aerospike_filters')
         # r2's only host cannot take a second node (anti-affinity).
-        self.start_racks({'r1': ['h1', 'h2', 'h3'], 'r2': ['h4']},
+        self.start_racks({'r1': ['h1', 'h2', 'h3', 'h5'], 'r2': ['h4']},
                          key='rack')
         flavor = self.flavor('aerospike.lvm', 'lvm')
         group = self.group('anti-affinity')
@@ -114,6 +104,10 @@ class TestStrict(RackCloud):
         # node in r1.
         fourth = self.boot(flavor, expected='ERROR', hints=hints)
         self.assertNoValidHost(fourth)
+        # The tenant opts out: the same request lands.
+        self.boot(flavor, hints=dict(hints, aerospike_rack_spread='off'))
+        # An untagged flavor in the same group is not the contract's.
+        self.boot(self.flavor('plain'), hints=hints)
 
     def test_invalid_hint_gets_no_host(self):
         self.start_racks({'az1': ['h1'], 'az2': ['h2']})
