@@ -26,7 +26,10 @@ process, each per-request call nova-scheduler makes:
 * a bare loop over the hosts;
 * AerospikeStorageWeigher against RAMWeigher, each through nova's
   HostWeightHandler, and each weigher's own share (weigh_objects plus one
-  weight_multiplier per host, what the handler calls it for).
+  weight_multiplier per host, what the handler calls it for);
+* AerospikeRackWeigher against nova's ServerGroupSoftAntiAffinityWeigher
+  (a six-node group), group-less and untagged requests, and the strict
+  AerospikeRackFilter.
 
 and prints the times and the ratios the targets are stated in. Run it with
 ``tox -e bench`` or ``python benchmarks/filter_scaling.py --hosts 10000``.
@@ -165,7 +168,61 @@ def measure(n_hosts, n_aggs, repeat):
         own_share(our_weigher, spec), repeat)
     times['weigher untagged (own share)'] = best(
         own_share(our_weigher, specs['untagged']), repeat)
+    times.update(measure_rack(hosts, repeat, own_share))
     return times
+
+
+def measure_rack(hosts, repeat, own_share):
+    """The rack spread's weigher and strict filter, against nova's.
+
+    A six-node soft-anti-affinity group on six of the hosts (all of them
+    candidates, as in a cloud with room); group-less and untagged requests
+    show the cost every other request pays.
+    """
+    from nova import objects
+    from nova.scheduler.weights import affinity
+    from oslo_utils import uuidutils
+
+    from aerospike_filters.scheduler import rack_filter
+    from aerospike_filters.scheduler import rack_weigher
+    from aerospike_filters.whatif import replay
+
+    members = [uuidutils.generate_uuid() for _ in range(6)]
+    step = max(1, len(hosts) // len(members))
+    for index, uuid in enumerate(members):
+        hosts[(index * step) % len(hosts)].instances = {
+            uuid: objects.Instance(uuid=uuid)}
+
+    def grouped(specs, hints=None):
+        spec = replay.request_spec(specs)
+        spec.instance_group = objects.InstanceGroup(
+            uuid=uuidutils.generate_uuid(), name='aerospike-cluster',
+            policy='soft-anti-affinity', members=list(members),
+            hosts=[host.host for host in hosts if host.instances])
+        spec.instance_uuid = uuidutils.generate_uuid()
+        spec.scheduler_hints = hints or {}
+        return spec
+
+    tagged = {'aerospike:storage': 'local'}
+    in_group = grouped(tagged)
+    strict = grouped(tagged, {'aerospike_rack_spread': ['strict']})
+    weigher = rack_weigher.AerospikeRackWeigher()
+    nova_weigher = affinity.ServerGroupSoftAntiAffinityWeigher()
+    strict_filter = rack_filter.AerospikeRackFilter()
+    return {
+        'rack weigher group-less (own share)': best(
+            own_share(weigher, replay.request_spec(tagged)), repeat),
+        'rack weigher untagged group (own share)': best(
+            own_share(weigher, grouped({})), repeat),
+        'rack weigher tagged group (own share)': best(
+            own_share(weigher, in_group), repeat),
+        'SoftAntiAffinityWeigher (own share)': best(
+            own_share(nova_weigher, in_group), repeat),
+        'rack filter strict': best(
+            lambda: strict_filter.filter_all(hosts, strict), repeat),
+        'rack filter preferred (no-op)': best(
+            lambda: strict_filter.filter_all(hosts, in_group), repeat),
+    }
 
 
 def memory(n_hosts, requests=10000):
@@ -242,6 +299,11 @@ def report(results):
               % (t['weigher tagged (handler)'] / t['RAMWeigher (handler)'],
                  t['weigher tagged (own share)'] /
                  t['RAMWeigher (own share)']))
+        print('  rack weigher tagged    %5.2fx SoftAntiAffinityWeigher '
+              '(own share); group-less %.4f ms'
+              % (t['rack weigher tagged group (own share)'] /
+                 t['SoftAntiAffinityWeigher (own share)'],
+                 t['rack weigher group-less (own share)']))
     print()
     print('Targets')
     if 10000 in results:

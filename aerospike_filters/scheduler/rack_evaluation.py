@@ -103,6 +103,8 @@ class RackEvaluation:
         key = self.settings.failure_domain_key
         zone = nova_conf.CONF.default_availability_zone
         domains, member_hosts, memo = {}, {}, {}
+        # One domain per aggregate combination: nova-scheduler shares one
+        # Aggregate object among its hosts, so identities make the key.
         for host in hosts:
             aggregates = host.aggregates
             memo_key = tuple(map(id, aggregates))
@@ -112,9 +114,10 @@ class RackEvaluation:
                     [(agg.name, agg.metadata) for agg in aggregates],
                     key, zone)
             domains[host.host] = domain
-            if members:
-                member_hosts[host.host] = len(
-                    members.intersection(host.instances))
+            if members and host.instances:
+                on_host = len(members.intersection(host.instances))
+                if on_host:
+                    member_hosts[host.host] = on_host
         ignored = set(self.spec_obj.ignore_hosts or ()) if (
             self.spec_obj.obj_attr_is_set('ignore_hosts')) else set()
         others = {}
