@@ -61,7 +61,7 @@ COUNT_KEYS = ('schedulers', 'schedulers_with_plugin', 'filter_calls',
               'weigher_calls', 'hosts_seen', 'hosts_removed',
               'hosts_refused_no_local_disk',
               'tagged_requests', 'untagged_requests', 'weigher_uneven',
-              'flavors_tagged', 'computes_described')
+              'flavors_tagged', 'computes_described', 'rack_spreads')
 
 
 def nova_site():
@@ -293,6 +293,8 @@ def check_counts(mode, counts, removed):
         need(counts['flavors_tagged'] > 0, 'no flavor was tagged')
         need(counts['computes_described'] > 0,
              'no compute was described in host_backends')
+        need(counts['rack_spreads'] > 0,
+             'the rack weigher never spread a server group')
     return problems
 
 
@@ -305,8 +307,8 @@ def describe_counts(counts):
             'untagged requests %(untagged_requests)d; schedulers '
             '%(schedulers_with_plugin)d/%(schedulers)d with the plugin, '
             'flavors tagged %(flavors_tagged)d, computes described '
-            '%(computes_described)d, uneven weighings %(weigher_uneven)d'
-            % counts)
+            '%(computes_described)d, uneven weighings %(weigher_uneven)d, '
+            'server groups spread %(rack_spreads)d' % counts)
 
 
 def excerpt(text, lines=40):

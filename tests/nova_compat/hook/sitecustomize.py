@@ -72,6 +72,15 @@ def _is_tagged(spec_obj):
         return False
 
 
+def _spreading_group(spec_obj):
+    """Whether the request is in an (soft-)anti-affinity server group."""
+    try:
+        return spec_obj.instance_group.policy in (
+            'anti-affinity', 'soft-anti-affinity')
+    except Exception:
+        return False
+
+
 def _has_no_local_disk(spec_obj):
     """A boot from volume with no ephemeral disk and no device request.
 
@@ -119,6 +128,14 @@ def _wrap_weigher(cls):
     def weigh_objects(self, weighed_obj_list, weight_properties):
         weights = list(original(self, weighed_obj_list, weight_properties))
         tagged = _is_tagged(weight_properties)
+        if cls.__name__ == 'AerospikeRackWeigher':
+            # It spreads a tagged request's server group (over hosts, as
+            # nova's soft anti-affinity does, nova's computes being in one
+            # zone) and must weigh 0 for every other request.
+            spreads = tagged and _spreading_group(weight_properties)
+            uneven = not spreads and any(weights)
+            _count(weigher_uneven=int(uneven), rack_spreads=int(spreads))
+            return weights
         # Untagged requests must weigh 0 everywhere; tagged ones, on hosts
         # that are all lvm, the same everywhere: else the plugin could
         # change nova's choice.
