@@ -271,9 +271,9 @@ def find_group(data, name_or_id):
         raise LookupError('the snapshot has several server groups named %r '
                           '(%s); name one by ID' % (
                               name_or_id, ', '.join(g['id'] for g in found)))
-    raise LookupError('the snapshot has no server group %r (it has: %s)' % (
-        name_or_id, ', '.join(sorted(g['name'] or g['id'] for g in groups))
-        or 'none; capture one with aerospike-filters snapshot'))
+    names = ', '.join(sorted(g['name'] or g['id'] for g in groups))
+    raise LookupError('the snapshot has no server group %r (%s)' % (
+        name_or_id, 'it has: %s' % names if names else 'it has none'))
 
 
 def member_hosts(group):

@@ -138,10 +138,11 @@ class Explain(base.CommandBase, lister.Lister):
             try:
                 return snapshot_format.find_group(data, name_or_id)
             except LookupError as exc:
-                raise base.CommandError('--server-group %s: %s; name one of '
-                                        'them, or read a live cloud with '
-                                        '--os-cloud' % (name_or_id, exc)
-                                        ) from None
+                raise base.CommandError(
+                    '--server-group %s: %s; name one of its groups, or read '
+                    'a live cloud with --os-cloud (or a snapshot '
+                    'aerospike-filters snapshot wrote)' % (name_or_id, exc)
+                ) from None
         with base.cloud_errors('Reading server group %s' % name_or_id):
             try:
                 return server_groups.named(conn, name_or_id)

@@ -27,18 +27,23 @@ class TestRackTools(test_rack_spread.RackCloud):
             'server': body, 'os:scheduler_hints': {'group': group['id']}})
         return self._wait_for_state_change(server, 'ACTIVE')
 
-    def explain(self, *args):
+    def explain(self, *args, connection=True):
         status, out, err = self.run_cli('explain', '--flavor', 'aerospike.lvm',
-                                        '-f', 'json', *args)
+                                        '-f', 'json', *args,
+                                        connection=connection)
         self.assertEqual(0, status, err)
         return {row['Host']: row for row in json.loads(out)}, err
+
+    @staticmethod
+    def unsourced(rows):
+        return {host: dict(row, Source=None) for host, row in rows.items()}
 
     def test_explain_shows_domains_and_the_rack_weight(self):
         self.flags(failure_domain_key='rack', group='aerospike_filters')
         self.start_racks({'r1': ['h1', 'h2'], 'r2': ['h3']}, key='rack')
         flavor = self.flavor('aerospike.lvm', 'lvm')
         group = self.group()
-        self.forced(flavor, 'h1', group)
+        server = self.forced(flavor, 'h1', group)
         rows, err = self.explain('--server-group', 'aerospike-cluster')
         self.assertEqual({'h1': 'r1', 'h2': 'r1', 'h3': 'r2'},
                          {h: r['Domain'] for h, r in rows.items()})
@@ -54,6 +59,22 @@ class TestRackTools(test_rack_spread.RackCloud):
         self.assertEqual({'h1': 'REJECT', 'h2': 'REJECT', 'h3': 'PASS'},
                          {h: r['Verdict'] for h, r in rows.items()})
         self.assertIn('AerospikeRackFilter', rows['h2']['Reason'])
+        # snapshot writes the group; explain reads it back offline.
+        status, out, err = self.run_cli('snapshot')
+        self.assertEqual(0, status, err)
+        snapshot = json.loads(out)
+        self.assertEqual([{'id': group['id'], 'name': 'aerospike-cluster',
+                           'policy': 'soft-anti-affinity',
+                           'members': [{'id': server['id'], 'host': 'h1',
+                                        'flavor': 'aerospike.lvm',
+                                        'extra_specs': {
+                                            'aerospike:storage': 'lvm'}}]}],
+                         snapshot['server_groups'])
+        path = self.nova_conf(out)
+        offline, _ = self.explain('--snapshot', path, '--server-group',
+                                  'aerospike-cluster', '--rack-spread',
+                                  'strict', connection=False)
+        self.assertEqual(self.unsourced(rows), self.unsourced(offline))
         # Without a group: no Domain column, the rack weigher not run.
         rows, _ = self.explain()
         self.assertNotIn('Domain', rows['h1'])
