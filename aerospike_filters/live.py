@@ -27,17 +27,20 @@ from aerospike_filters.client import flavors
 from aerospike_filters.client import http
 from aerospike_filters.client import hypervisors
 from aerospike_filters.client import resource_providers
+from aerospike_filters.client import server_groups
 from aerospike_filters.client import services
 from aerospike_filters import pci_placement
 
 
-def snapshot(conn, providers=None, with_flavors=True):
+def snapshot(conn, providers=None, with_flavors=True, with_groups=False):
     """A snapshot dict of the live cloud (aerospike_filters.snapshot_format).
 
     :param providers: the :class:`resource_providers.Providers` to read
         placement through (a caller that reads them too shares the reads).
     :param with_flavors: whether to read the flavors (``trait publish``
         needs none).
+    :param with_groups: whether to read every project's server groups and
+        their members' hosts (``snapshot`` and ``doctor`` do).
     """
     providers = providers or resource_providers.Providers(conn)
     computes = services.compute_services(conn)
@@ -77,7 +80,10 @@ def snapshot(conn, providers=None, with_flavors=True):
                     'disk': flavor.disk, 'ephemeral': flavor.ephemeral}
                    for flavor in (flavors.detailed(conn)
                                   if with_flavors else ())]
-    return {'description': 'captured from %s' % http.compute_endpoint(conn),
+    data = {'description': 'captured from %s' % http.compute_endpoint(conn),
             'pci_in_placement': inventory is not None,
             'hosts': hosts, 'aggregates': host_aggregates,
             'flavors': flavor_list}
+    if with_groups:
+        data['server_groups'] = server_groups.every(conn)
+    return data

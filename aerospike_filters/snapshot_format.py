@@ -30,7 +30,13 @@
                                   "product_id": "a80a", "count": 4}],
                  "traits": ["CUSTOM_AEROSPIKE_STORAGE_LVM"]}],
       "flavors": [{"name": "aerospike.local",
-                   "extra_specs": {"aerospike:storage": "local"}}]
+                   "extra_specs": {"aerospike:storage": "local"}}],
+      "server_groups": [{"id": "6c0f...", "name": "aerospike-cluster",
+                         "policy": "soft-anti-affinity",
+                         "members": [{"id": "0b5e...", "host": "compute-1",
+                                      "flavor": "aerospike.local",
+                                      "extra_specs": {
+                                          "aerospike:storage": "local"}}]}]
     }
 
 ``flavors`` (used by ``doctor``) lists flavors with their extra specs
@@ -43,12 +49,17 @@ and, optionally, ``vcpus``, ``ram`` (MiB), ``disk`` and ``ephemeral``
 free, in the same form (when absent, the pools count); ``traits`` the
 managed traits (``CUSTOM_AEROSPIKE_*``) its resource provider carries.
 ``pci_in_placement``: false when the cloud does not report PCI devices to
-placement, so the hosts' devices are unknown. Pure Python; no nova import.
+placement, so the hosts' devices are unknown. ``server_groups`` (used by
+``explain --server-group`` and ``doctor``'s rack checks) lists server
+groups with their policy and members: each member's host (null when
+unknown) and its flavor's name and extra specs. Pure Python; no nova
+import.
 """
 
 import json
 
 from aerospike_filters import host_facts
+from aerospike_filters import rack_spread
 
 SAMPLE = 'sample-snapshot.json'
 #: Optional sizes of a snapshot's flavors.
@@ -127,6 +138,30 @@ def check(data):
         isinstance(a, dict) and isinstance(a.get('name'), str)
         for a in aliases),
         "'pci_aliases' must be a list of objects with a 'name'")
+    groups = data.get('server_groups', [])
+    _expect(isinstance(groups, list), "'server_groups' must be a list")
+    for i, group in enumerate(groups):
+        _check_group('server_groups[%d]' % i, group)
+
+
+def _check_group(where, group):
+    _expect(isinstance(group, dict), '%s must be an object', where)
+    for key in ('id', 'name', 'policy'):
+        _expect(isinstance(group.get(key), str),
+                "%s needs a string '%s'", where, key)
+    members = group.get('members', [])
+    _expect(isinstance(members, list), '%s.members must be a list', where)
+    for j, member in enumerate(members):
+        here = '%s.members[%d]' % (where, j)
+        _expect(isinstance(member, dict) and
+                isinstance(member.get('id'), str),
+                "%s must be an object with a string 'id'", here)
+        for key in ('host', 'flavor'):
+            _expect(member.get(key) is None or
+                    isinstance(member[key], str),
+                    '%s.%s must be a string or null', here, key)
+        _expect(_is_str_map(member.get('extra_specs', {})),
+                '%s.extra_specs must map strings to strings', here)
 
 
 def _is_count(value):
@@ -223,3 +258,41 @@ def nvme_devices(host, aliases, nvme_alias_names, pci_known=True):
     return sum(pool['count'] for pool in pools
                if (pool['vendor_id'].lower(),
                    pool['product_id'].lower()) in wanted)
+
+
+def find_group(data, name_or_id):
+    """The snapshot's server group of this ID or name, or LookupError."""
+    groups = data.get('server_groups', [])
+    found = [g for g in groups if g['id'] == name_or_id] or [
+        g for g in groups if g['name'] == name_or_id]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise LookupError('the snapshot has several server groups named %r '
+                          '(%s); name one by ID' % (
+                              name_or_id, ', '.join(g['id'] for g in found)))
+    names = ', '.join(sorted(g['name'] or g['id'] for g in groups))
+    raise LookupError('the snapshot has no server group %r (%s)' % (
+        name_or_id, 'it has: %s' % names if names else 'it has none'))
+
+
+def member_hosts(group):
+    """{host: nodes of the group on it} of a snapshot's server group."""
+    counts = {}
+    for member in group.get('members', []):
+        if member.get('host'):
+            counts[member['host']] = counts.get(member['host'], 0) + 1
+    return counts
+
+
+def domains_of_hosts(data, key=rack_spread.AZ_KEY,
+                     default_zone=rack_spread.DEFAULT_ZONE):
+    """{host name: rack_spread.Domain} of the snapshot's hosts."""
+    members = {}
+    for agg in data.get('aggregates', []):
+        for name in agg.get('hosts', []):
+            members.setdefault(name, []).append(
+                (agg['name'], agg.get('metadata', {})))
+    return {host['host']: rack_spread.domain_of(
+        members.get(host['host'], []), key, default_zone)
+        for host in data['hosts']}

@@ -382,12 +382,13 @@ def add_source_arguments(parser):
         'pci_aliases, [pci] alias')
 
 
-def load_snapshot(command, args):
+def load_snapshot(command, args, with_groups=False):
     """(the cloud's data as a snapshot dict, Connection or None).
 
     Live when the arguments or environment name a cloud (as openstack
     reads them), else a snapshot file, else the packaged sample, saying so
-    on standard error. Sets ``command.source``.
+    on standard error. Sets ``command.source``. ``with_groups``: a live
+    cloud's server groups are read too.
     """
     path = args.snapshot
     argv = getattr(command.app, 'command_options', None) or ()
@@ -400,7 +401,7 @@ def load_snapshot(command, args):
         from aerospike_filters import live
         conn = connect(command, args.os_cloud)
         with cloud_errors('Reading the cloud'):
-            data = live.snapshot(conn)
+            data = live.snapshot(conn, with_groups=with_groups)
         command.source = data.get('description') or 'a live cloud'
         return data, conn
     data = load_snapshot_file(path)

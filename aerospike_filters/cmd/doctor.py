@@ -111,7 +111,7 @@ class Doctor(base.CommandBase, lister.Lister):
         from aerospike_filters.whatif import replay
         data = None
         if not args.no_cloud:
-            data = base.load_snapshot(self, args)[0]
+            data = base.load_snapshot(self, args, with_groups=True)[0]
             replay.use_snapshot_aliases(data)
         from aerospike_filters.whatif import nova_config
         scheduler_conf = None

@@ -16,14 +16,19 @@ from cliff import lister
 from osc_lib.cli import parseractions
 
 from aerospike_filters.client import flavors
+from aerospike_filters.client import server_groups
 from aerospike_filters.cmd import base
 from aerospike_filters import conf
+from aerospike_filters import rack_spread
+from aerospike_filters import snapshot_format
 from aerospike_filters import storage
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
 
 DEFAULT_EXTRA_SPECS = {storage_request.STORAGE_SPEC: 'local'}
 COLUMNS = ('Rank', 'Host', 'Verdict', 'Tier', 'Weight', 'Service', 'Reason')
+#: With --server-group: each host's failure domain, after its name.
+GROUP_COLUMNS = COLUMNS[:2] + ('Domain',) + COLUMNS[2:]
 
 
 class Explain(base.CommandBase, lister.Lister):
@@ -39,6 +44,12 @@ class Explain(base.CommandBase, lister.Lister):
     cloud shipped with the package. The flavor is a live flavor (--flavor),
     extra specs given with --extra-spec (on top of the flavor's, for a
     what-if; checked as nova-api checks them), or aerospike:storage=local.
+
+    With --server-group (a live cloud's group, or one of the snapshot's
+    server_groups), the request is booted into that group: the rack
+    filter (with --rack-spread strict) and the rack weigher run too, each
+    host's failure domain shows, and the request line says the group's
+    nodes per domain.
     """
 
     report_columns = COLUMNS
@@ -54,6 +65,15 @@ class Explain(base.CommandBase, lister.Lister):
             action=parseractions.KeyValueAction, dest='extra_specs',
             help='flavor extra spec; repeat for several (default: '
                  'aerospike:storage=local)')
+        parser.add_argument(
+            '--server-group', metavar='<name-or-id>',
+            help='boot the request into this server group (any project) '
+                 'and show the rack spread')
+        parser.add_argument(
+            '--rack-spread', choices=rack_spread.MODES,
+            help='with --server-group: the scheduler hint %s (default: '
+                 'none, which means %s)' % (rack_spread.HINT,
+                                            rack_spread.PREFERRED))
         return parser
 
     def take_action(self, parsed_args):
@@ -67,9 +87,14 @@ class Explain(base.CommandBase, lister.Lister):
             replay.validate_extra_specs(overrides)
         except replay.RequestError as exc:
             raise base.CommandError(str(exc)) from None
+        if parsed_args.rack_spread and not parsed_args.server_group:
+            raise base.CommandError(
+                '--rack-spread %s: the hint acts on a server group; add '
+                '--server-group <name-or-id>' % parsed_args.rack_spread)
         data, conn = base.load_snapshot(self, parsed_args)
         replay.use_snapshot_aliases(data)
         flavor, specs = self._flavor(conn, data, parsed_args.flavor)
+        group = self._group(conn, data, parsed_args.server_group)
         aliases = conf.read_settings().nvme_pci_aliases
         try:
             specs.update(overrides)
@@ -77,18 +102,54 @@ class Explain(base.CommandBase, lister.Lister):
                 specs = dict(DEFAULT_EXTRA_SPECS)
             if overrides:
                 _refuse_invalid_what_if(flavor, specs, aliases)
-            spec_obj = replay.request_spec(specs,
-                                           flavor_name=flavor or 'what-if')
+            spec_obj = replay.request_spec(
+                specs, flavor_name=flavor or 'what-if', group=group,
+                spread=parsed_args.rack_spread, snapshot=data)
         except replay.RequestError as exc:
             raise base.CommandError(str(exc)) from None
         self.app.stderr.write(describe_request(
             flavor or 'what-if', specs, aliases) + '\n')
-        rows = replay.explain(replay.host_states(data), spec_obj)
-        return COLUMNS, [
-            (row.rank, row.host, row.verdict, row.tier,
+        rows = replay.explain(replay.host_states(data, group), spec_obj)
+        columns, domain_cells = COLUMNS, None
+        if group is not None:
+            settings = conf.read_settings()
+            domains = snapshot_format.domains_of_hosts(
+                data, settings.failure_domain_key, replay.default_zone())
+            self.app.stderr.write(describe_group(
+                group, domains, settings.failure_domain_key, specs,
+                parsed_args.rack_spread) + '\n')
+            columns = GROUP_COLUMNS
+            domain_cells = {host: domain.name or 'none: %s' % domain.error
+                            for host, domain in domains.items()}
+        return columns, [
+            (row.rank, row.host) +
+            (() if domain_cells is None else (domain_cells[row.host],)) +
+            (row.verdict, row.tier,
              None if row.weight is None else round(row.weight, 4), row.state,
              row.reason)
             for row in rows]
+
+    @staticmethod
+    def _group(conn, data, name_or_id):
+        """The server group (snapshot form) to boot into, or None."""
+        if not name_or_id:
+            return None
+        if conn is None:
+            try:
+                return snapshot_format.find_group(data, name_or_id)
+            except LookupError as exc:
+                raise base.CommandError(
+                    '--server-group %s: %s; name one of its groups, or read '
+                    'a live cloud with --os-cloud (or a snapshot '
+                    'aerospike-filters snapshot wrote)' % (name_or_id, exc)
+                ) from None
+        with base.cloud_errors('Reading server group %s' % name_or_id):
+            try:
+                return server_groups.named(conn, name_or_id)
+            except LookupError as exc:
+                raise base.CommandError(
+                    '--server-group %s: %s; list them with openstack server '
+                    'group list --all-projects' % (name_or_id, exc)) from None
 
     @staticmethod
     def _flavor(conn, data, name_or_id):
@@ -160,3 +221,35 @@ def describe_request(flavor, specs, nvme_aliases):
                         'does not pre-select hosts for it' % trait)
     return 'Request: flavor %s (%s): %s' % (flavor, shown or 'no extra specs',
                                             meaning)
+
+
+def describe_group(group, domains, key, specs, spread):
+    """One line: the group, its policy, the spread mode, nodes per domain.
+
+    :param domains: {host: rack_spread.Domain} of the cloud's hosts.
+    """
+    mode, error = rack_spread.mode_of(spread)
+    tagged = storage_request.is_tagged(specs)
+    if error:
+        how = 'invalid: %s' % error
+    elif not tagged:
+        how = 'does not apply: the flavor is untagged'
+    elif group['policy'] not in rack_spread.SPREAD_POLICIES:
+        how = 'does not apply: policy %s does not spread (use %s)' % (
+            group['policy'], ' or '.join(sorted(rack_spread.SPREAD_POLICIES)))
+    elif mode == rack_spread.OFF:
+        how = 'off (the hint opts out)'
+    else:
+        how = mode
+    members = snapshot_format.member_hosts(group)
+    counts = rack_spread.domain_counts(members, domains)
+    seen = {d.name for d in domains.values() if d.name is not None}
+    lost = sum(nodes for host, nodes in members.items()
+               if domains.get(host) is None or domains[host].name is None)
+    return ('Server group %s (%s): policy %s, rack spread %s; %d node(s), '
+            'per domain (%s): %s%s' % (
+                group['name'] or '-', group['id'], group['policy'] or '-',
+                how, len(group.get('members', [])), key,
+                rack_spread.describe_counts(counts, seen) or 'none',
+                '; %d node(s) on hosts of no known domain' % lost
+                if lost else ''))

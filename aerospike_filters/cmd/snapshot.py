@@ -21,7 +21,7 @@ from aerospike_filters import live
 
 
 class Snapshot(base.CommandBase, command.Command):
-    """Capture hosts, aggregates and PCI pools of a live cloud as JSON.
+    """Capture hosts, aggregates, PCI pools and server groups as JSON.
 
     The output is the snapshot format ``explain --snapshot`` reads. PCI
     pools are included when nova reports PCI devices to placement.
@@ -38,7 +38,7 @@ class Snapshot(base.CommandBase, command.Command):
     def take_action(self, parsed_args):
         conn = base.connect(self, parsed_args.os_cloud)
         with base.cloud_errors('Reading the cloud'):
-            data = live.snapshot(conn)
+            data = live.snapshot(conn, with_groups=True)
         text = json.dumps(data, indent=2, sort_keys=True) + '\n'
         if not parsed_args.output:
             self.app.stdout.write(text)

@@ -25,6 +25,7 @@ keeps the two equal.
 from aerospike_filters.doctor import cloud_checks
 from aerospike_filters.doctor import config_checks
 from aerospike_filters.doctor import disk_checks
+from aerospike_filters.doctor import rack_checks
 from aerospike_filters.doctor import trait_checks
 
 CHECKS = (
@@ -44,4 +45,6 @@ CHECKS = (
     ('local disk', disk_checks.local_disk),
     ('flavor traits', trait_checks.flavor_traits),
     ('host traits', trait_checks.host_traits),
+    ('rack balance', rack_checks.unbalanced_groups),
+    ('rack domains', rack_checks.empty_domains),
 )

@@ -135,9 +135,17 @@ class RackEvaluation:
         return placements
 
     def _domains_of(self, names, key, zone):
-        """Domains of member hosts that are no candidates, from the DB."""
+        """Domains of member hosts that are no candidates, from the DB.
+
+        A replay (``explain``) has no database: its RequestSpec carries
+        the snapshot's aggregates of every host instead.
+        """
         if not names:
             return {}
+        known = getattr(self.spec_obj, 'aerospike_host_aggregates', None)
+        if known is not None:
+            return {name: rack_spread.domain_of(known.get(name, []), key,
+                                                zone) for name in names}
         try:
             context = nova_context.get_admin_context()
             found = {}

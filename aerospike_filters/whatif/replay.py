@@ -15,7 +15,10 @@
 Builds nova's own scheduler objects (HostState, Aggregate, PciDeviceStats,
 Flavor, RequestSpec with InstancePCIRequests) from a snapshot dict and runs
 AerospikeStorageFilter and AerospikeStorageWeigher through nova's
-HostFilterHandler and HostWeightHandler, as nova-scheduler does.
+HostFilterHandler and HostWeightHandler, as nova-scheduler does. With a
+server group (the snapshot's ``server_groups`` form), the RequestSpec gets
+its InstanceGroup, the HostStates their members, and the
+AerospikeRackFilter and AerospikeRackWeigher run too.
 """
 
 import collections
@@ -34,7 +37,10 @@ from nova import weights as nova_weights
 from oslo_utils import uuidutils
 
 from aerospike_filters import conf
+from aerospike_filters import rack_spread
 from aerospike_filters.scheduler import evaluation
+from aerospike_filters.scheduler import rack_filter
+from aerospike_filters.scheduler import rack_weigher
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
 from aerospike_filters import storage_request
@@ -70,6 +76,12 @@ def _register_objects():
     objects.register_all()
 
 
+def default_zone():
+    """nova's ``[DEFAULT] default_availability_zone``."""
+    import nova.conf as nova_conf
+    return nova_conf.CONF.default_availability_zone
+
+
 def use_pci_aliases(aliases):
     """Make ``[pci] alias`` the snapshot's aliases (nova's own parser)."""
     CONF.set_override('alias', [json.dumps(a) for a in aliases], group='pci')
@@ -82,8 +94,12 @@ def use_snapshot_aliases(data):
         use_pci_aliases(data['pci_aliases'])
 
 
-def host_states(snapshot):
-    """HostState objects for the snapshot's hosts, with aggregates."""
+def host_states(snapshot, group=None):
+    """HostState objects for the snapshot's hosts, with aggregates.
+
+    :param group: a server group (snapshot form): its members become the
+        ``instances`` of their hosts' states, as nova's HostState has them.
+    """
     _register_objects()
     aggregates = {}
     for index, agg in enumerate(snapshot.get('aggregates', []), start=1):
@@ -111,6 +127,10 @@ def host_states(snapshot):
         # The managed traits its provider carries, when the snapshot says.
         state.aerospike_traits = (frozenset(host['traits'])
                                   if 'traits' in host else None)
+        for member in (group or {}).get('members', []):
+            if member.get('host') == name:
+                state.instances[member['id']] = objects.Instance(
+                    uuid=member['id'], host=name)
         states.append(state)
     return states
 
@@ -138,11 +158,19 @@ def validate_extra_specs(extra_specs):
             raise RequestError('%s=%s: %s' % (name, value, exc)) from None
 
 
-def request_spec(extra_specs, flavor_name='what-if'):
+def request_spec(extra_specs, flavor_name='what-if', group=None,
+                 spread=None, snapshot=None):
     """A RequestSpec for a flavor with these extra specs.
 
     Its PCI requests come from nova's own translation of
     ``pci_passthrough:alias`` with ``[pci] alias``.
+
+    :param group: a server group (snapshot form) the instance is booted
+        into: the RequestSpec's InstanceGroup (policy, members, hosts).
+    :param spread: the ``aerospike_rack_spread`` hint's value, or None.
+    :param snapshot: the snapshot dict, whose aggregates give the domains
+        of member hosts no filter passes (the scheduler reads them from
+        the API database).
 
     :raises RequestError: when nova cannot translate the PCI request.
     """
@@ -168,10 +196,41 @@ def request_spec(extra_specs, flavor_name='what-if'):
         raise RequestError('flavor %s: %s=%s: %s' % (
             flavor_name, storage_request.PCI_ALIAS_SPEC, alias_spec,
             exc)) from None
-    return objects.RequestSpec(
+    hints = {} if spread is None else {rack_spread.HINT: [spread]}
+    spec_obj = objects.RequestSpec(
         flavor=flavor, num_instances=1,
         instance_uuid=uuidutils.generate_uuid(),
-        pci_requests=pci_requests, numa_topology=None, scheduler_hints={})
+        pci_requests=pci_requests, numa_topology=None, scheduler_hints=hints)
+    if group is not None:
+        members = group.get('members', [])
+        spec_obj.instance_group = objects.InstanceGroup(
+            uuid=group['id'], name=group['name'], policy=group['policy'],
+            members=[m['id'] for m in members],
+            hosts=sorted({m['host'] for m in members if m.get('host')}))
+        spec_obj.aerospike_host_aggregates = _host_aggregates(snapshot or {})
+    return spec_obj
+
+
+def _host_aggregates(snapshot):
+    """{host: [(aggregate name, metadata)]} of a snapshot."""
+    found = collections.defaultdict(list)
+    for agg in snapshot.get('aggregates', []):
+        for host in agg.get('hosts', []):
+            found[host].append((agg['name'], dict(agg.get('metadata', {}))))
+    return dict(found)
+
+
+def has_group(spec_obj):
+    """Whether the RequestSpec has a server group (explain's Domain)."""
+    return (spec_obj.obj_attr_is_set('instance_group') and
+            spec_obj.instance_group is not None)
+
+
+def _weighers(spec_obj):
+    found = [storage_weigher.AerospikeStorageWeigher()]
+    if has_group(spec_obj):
+        found.append(rack_weigher.AerospikeRackWeigher())
+    return found
 
 
 def explain(states, spec_obj):
@@ -190,6 +249,14 @@ def explain(states, spec_obj):
     passed_ids = {id(state) for state in passed}
     why_not = {id(state): _ineligible(state, spec_obj) for state in passed}
     eligible = [state for state in passed if not why_not[id(state)]]
+    refused = []
+    if has_group(spec_obj):
+        # The strict form judges the hosts nova's other filters leave.
+        kept = filters.HostFilterHandler().get_filtered_objects(
+            [rack_filter.AerospikeRackFilter()], eligible, spec_obj) or []
+        kept_ids = {id(state) for state in kept}
+        refused = [state for state in eligible if id(state) not in kept_ids]
+        eligible = kept
     weighed = _weigh(eligible, spec_obj)
     request_verdicts = evaluation.RequestEvaluation(spec_obj, warn=False)
     rows = []
@@ -204,6 +271,13 @@ def explain(states, spec_obj):
                             'nova would not pick it: %s; the filter passes '
                             'it: %s' % (why_not[id(state)], verdict.reason),
                             _service_state(state), why_not[id(state)]))
+    for state in refused:
+        verdict = request_verdicts.verdict(state)
+        rows.append(Row(None, state.host, REJECT, verdict.tier, None,
+                        'AerospikeRackFilter (strict) refuses it: another '
+                        'node in its domain would unbalance the group; the '
+                        'storage filter passes it: %s' % verdict.reason,
+                        _service_state(state), ''))
     for state in states:
         if id(state) not in passed_ids:
             rows.append(Row(None, state.host, REJECT, None, None,
@@ -233,16 +307,23 @@ def _ineligible(state, spec_obj):
 
 
 def _weigh(states, spec_obj):
-    """(state, weight) pairs, best first, as nova's handler weighs them."""
-    weigher = storage_weigher.AerospikeStorageWeigher()
+    """(state, weight) pairs, best first, as nova's handler weighs them.
+
+    The storage weigher's contribution, plus the rack weigher's when the
+    request has a server group.
+    """
+    weighers = _weighers(spec_obj)
     if len(states) > 1:
         return [(w.obj, w.weight) for w in
                 weights.HostWeightHandler().get_weighed_objects(
-                    [weigher], states, spec_obj)]
+                    weighers, states, spec_obj)]
     # nova's handler returns a lone host unweighed; show what it would add.
     objs = [weights.WeighedHost(state, 0.0) for state in states]
-    normalised = nova_weights.normalize(
-        weigher.weigh_objects(objs, spec_obj), minval=weigher.minval,
-        maxval=weigher.maxval)
-    return [(state, weigher.weight_multiplier(state) * value)
-            for state, value in zip(states, normalised)]
+    total = [0.0] * len(states)
+    for weigher in weighers:
+        normalised = nova_weights.normalize(
+            weigher.weigh_objects(objs, spec_obj), minval=weigher.minval,
+            maxval=weigher.maxval)
+        total = [t + weigher.weight_multiplier(state) * value
+                 for t, state, value in zip(total, states, normalised)]
+    return list(zip(states, total))

@@ -144,6 +144,18 @@ class TestTwoDoors(DoorsTestCase):
              'json'),
             ('explain', '-c', 'Nosuch'))
 
+    def test_explain_into_a_server_group(self):
+        from tests.unit.cmd import test_explain
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'racks.json')
+        with open(path, 'w') as stream:
+            json.dump(test_explain.RACKS, stream)
+        self.compare(
+            ('explain', '--snapshot', path, '--flavor', 'aerospike.lvm',
+             '--server-group', 'cluster', '--rack-spread', 'strict', '-f',
+             'json'),
+            ('explain', '--snapshot', '--server-group', 'nope'))
+
     def test_doctor_probe_and_flavor_create(self):
         self.compare(
             ('doctor', '--no-cloud', '--config-file', 'BAD_CONF'),

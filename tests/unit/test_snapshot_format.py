@@ -67,3 +67,49 @@ class TestCheck(base.BaseTestCase):
             exc = self.assertRaises(snapshot_format.SnapshotError,
                                     snapshot_format.check, {'hosts': [bad]})
             self.assertIn(fragment, str(exc))
+
+
+GROUPED = dict(DATA, aggregates=DATA['aggregates'] + [
+    {'name': 'r', 'hosts': ['a', 'b'], 'metadata': {'rack': 'r1'}}],
+    server_groups=[{'id': 'g-1', 'name': 'cluster',
+                    'policy': 'anti-affinity',
+                    'members': [{'id': 'm-1', 'host': 'a'},
+                                {'id': 'm-2', 'host': None},
+                                {'id': 'm-3', 'host': 'a'}]},
+                   {'id': 'g-2', 'name': 'twin', 'policy': 'affinity'},
+                   {'id': 'g-3', 'name': 'twin', 'policy': 'affinity'}])
+
+
+class TestServerGroups(base.BaseTestCase):
+
+    def test_checked(self):
+        snapshot_format.check(GROUPED)
+        for bad, where in (
+                ({'id': 1, 'name': 'x', 'policy': 'p'}, "needs a string 'id'"),
+                ({'id': 'g', 'name': 'x', 'policy': 'p',
+                  'members': [{'id': 'm', 'host': 3}]},
+                 'members[0].host must be a string or null')):
+            error = self.assertRaises(
+                snapshot_format.SnapshotError, snapshot_format.check,
+                dict(DATA, server_groups=[bad]))
+            self.assertIn('server_groups[0]', str(error))
+            self.assertIn(where, str(error))
+
+    def test_find_group_by_id_or_unique_name(self):
+        self.assertEqual('g-1', snapshot_format.find_group(
+            GROUPED, 'cluster')['id'])
+        self.assertEqual('g-3', snapshot_format.find_group(
+            GROUPED, 'g-3')['id'])
+        self.assertIn('several', str(self.assertRaises(
+            LookupError, snapshot_format.find_group, GROUPED, 'twin')))
+        self.assertIn('it has: cluster, twin, twin', str(self.assertRaises(
+            LookupError, snapshot_format.find_group, GROUPED, 'nope')))
+
+    def test_member_hosts_and_domains(self):
+        self.assertEqual({'a': 2}, snapshot_format.member_hosts(
+            GROUPED['server_groups'][0]))
+        domains = snapshot_format.domains_of_hosts(GROUPED, 'rack')
+        self.assertEqual(['r1', 'r1', None],
+                         [domains[h].name for h in ('a', 'b', 'c')])
+        self.assertEqual('nova', snapshot_format.domains_of_hosts(
+            GROUPED)['c'].name)

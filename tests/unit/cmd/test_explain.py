@@ -244,3 +244,66 @@ class TestExplain(base.BaseTestCase):
                     for a in data['aggregates']}
         expected = {'lvm', 'raw', 'qcow2', 'rbd', 'nfs'}
         self.assertEqual(expected, expected & backends)
+
+
+RACKS = {
+    'hosts': [{'host': h} for h in ('h1', 'h2', 'h3', 'h4')],
+    'aggregates': [
+        {'name': 'lvm', 'hosts': ['h1', 'h2', 'h3'],
+         'metadata': {'ephemeral_backend': 'lvm'}},
+        {'name': 'z1', 'hosts': ['h1', 'h2'],
+         'metadata': {'availability_zone': 'az1'}},
+        {'name': 'z2', 'hosts': ['h3'],
+         'metadata': {'availability_zone': 'az2'}},
+        {'name': 'z3', 'hosts': ['h4'],
+         'metadata': {'availability_zone': 'az2'}},
+        {'name': 'z4', 'hosts': ['h4'],
+         'metadata': {'availability_zone': 'az1'}}],
+    'flavors': [{'name': 'aerospike.lvm',
+                 'extra_specs': {'aerospike:storage': 'lvm'}}],
+    'server_groups': [{'id': 'g-1', 'name': 'cluster',
+                       'policy': 'soft-anti-affinity',
+                       'members': [{'id': 'm-1', 'host': 'h1'}]}]}
+
+
+class TestExplainServerGroup(base.BaseTestCase):
+    """--server-group over a snapshot: h4 in two zones has none."""
+
+    write = TestExplain.write
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir())
+
+    def explain(self, *args):
+        path = self.write('racks.json', json.dumps(RACKS))
+        return run('explain', '--snapshot', path, '--flavor', 'aerospike.lvm',
+                   '-f', 'json', *args)
+
+    def test_domains_weights_and_strict(self):
+        result = self.explain('--server-group', 'cluster')
+        self.assertEqual(0, result.returncode, result.stderr)
+        rows = {r['Host']: r for r in json.loads(result.stdout)}
+        self.assertEqual(['az1', 'az1', 'az2'],
+                         [rows[h]['Domain'] for h in ('h1', 'h2', 'h3')])
+        self.assertTrue(rows['h4']['Domain'].startswith('none: '))
+        self.assertEqual(1, rows['h3']['Rank'])
+        self.assertIn('Server group cluster (g-1): policy soft-anti-affinity, '
+                      'rack spread preferred; 1 node(s), per domain '
+                      '(availability_zone): az1=1 az2=0', result.stderr)
+        result = self.explain('--server-group', 'g-1', '--rack-spread',
+                              'strict')
+        verdicts = {r['Host']: r['Verdict'] for r in json.loads(result.stdout)}
+        self.assertEqual({'h1': 'REJECT', 'h2': 'REJECT', 'h3': 'PASS',
+                          'h4': 'REJECT'}, verdicts)
+
+    def test_bad_group_arguments_are_one_line(self):
+        for args, line in (
+                (('--rack-spread', 'strict'), '--rack-spread strict: the '
+                 'hint acts on a server group; add --server-group'),
+                (('--server-group', 'nope'), '--server-group nope: the '
+                 'snapshot has no server group')):
+            result = self.explain(*args)
+            self.assertEqual(2, result.returncode)
+            self.assertIn(line, result.stderr)
+            self.assertNotIn('Traceback', result.stderr)

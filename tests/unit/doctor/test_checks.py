@@ -24,7 +24,7 @@ from tests.unit import doctor
 GUIDE = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'doc',
                      'source', 'admin', 'troubleshooting.rst')
 CHECK_MODULES = ('config_checks', 'cloud_checks', 'trait_checks',
-                 'disk_checks')
+                 'disk_checks', 'rack_checks')
 
 
 def documented():
