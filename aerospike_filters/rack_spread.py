@@ -197,10 +197,10 @@ def unbalanced(counts, suitable_domains):
     the domains do not divide).
     """
     known = set(counts) | set(suitable_domains)
-    if len(known) < 2:
+    if len(known) < 2 or not suitable_domains:
+        # No suitable domain: no move would balance the group.
         return False
     values = [counts.get(name, 0) for name in known
               if name in suitable_domains or counts.get(name, 0)]
-    low = min(counts.get(name, 0) for name in suitable_domains) \
-        if suitable_domains else 0
+    low = min(counts.get(name, 0) for name in suitable_domains)
     return max(values) - low >= 2
