@@ -21,6 +21,8 @@ from nova import test
 from stevedore import extension
 
 import aerospike_filters
+from aerospike_filters.scheduler import rack_filter
+from aerospike_filters.scheduler import rack_weigher
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
 
@@ -28,9 +30,11 @@ from aerospike_filters.scheduler import storage_weigher
 class TestEntryPoints(test.NoDBTestCase):
 
     def test_all_filters_and_weighers(self):
-        self.assertEqual([storage_filter.AerospikeStorageFilter],
+        self.assertEqual([rack_filter.AerospikeRackFilter,
+                          storage_filter.AerospikeStorageFilter],
                          aerospike_filters.all_filters())
-        self.assertEqual([storage_weigher.AerospikeStorageWeigher],
+        self.assertEqual([rack_weigher.AerospikeRackWeigher,
+                          storage_weigher.AerospikeStorageWeigher],
                          aerospike_filters.all_weighers())
 
     def test_nova_loaders_accept_the_functions(self):

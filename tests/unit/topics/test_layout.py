@@ -37,7 +37,7 @@ from tests import TOP
 PACKAGE = 'aerospike_filters'
 CORE = frozenset(PACKAGE + '.' + name for name in (
     'storage', 'storage_request', 'host_facts', 'verdicts', 'trait_contract',
-    'snapshot_format', 'conf', 'version'))
+    'snapshot_format', 'conf', 'version', 'rack_spread'))
 ADAPTER_PACKAGES = (PACKAGE + '.scheduler', PACKAGE + '.api')
 COMMANDS = PACKAGE + '.cmd'
 #: What the commands share; every command may import it.
