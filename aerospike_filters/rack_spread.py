@@ -53,6 +53,9 @@ SPREAD_POLICIES = frozenset(('anti-affinity', 'soft-anti-affinity'))
 AZ_KEY = 'availability_zone'
 #: nova's ``[DEFAULT] default_availability_zone`` default.
 DEFAULT_ZONE = 'nova'
+#: The server metadata key ``aerospike-filters rack label`` sets to a
+#: node's domain; the guest reads it from meta_data.json's ``meta``.
+RACK_METADATA_KEY = 'aerospike_rack'
 
 #: Weights (fixed bounds 0 to 1): a host in a least-used domain weighs at
 #: least LEAST_DOMAIN_WEIGHT, any other host at most HOST_SPREAD_WEIGHT,
