@@ -87,8 +87,8 @@ class LabelRacks(base.CommandBase, lister.Lister):
         if len(found) > 1:
             raise base.CommandError(
                 '%d server groups are named %r; pass the ID of one (openstack '
-                'server group list --all-projects)' % (len(found),
-                                                         name_or_id))
+                'server group list --all-projects)'
+                % (len(found), name_or_id))
         group = found[0]
         if _policy(group) not in rack_spread.SPREAD_POLICIES:
             raise base.CommandError(
