@@ -301,8 +301,12 @@ def load_files(config, paths):
 
 def register_opts(conf):
     """Register this plugin's options on ``conf``."""
-    conf.register_group(aerospike_group)
-    conf.register_opts(aerospike_opts, group=aerospike_group)
+    # A group of its own per ConfigOpts: oslo.config copies a registered
+    # OptGroup shallowly, so one shared group would share its overrides
+    # (a set_override on the global CONF would show in every file read).
+    conf.register_group(cfg.OptGroup(GROUP, title=aerospike_group.title,
+                                     help=aerospike_group.help))
+    conf.register_opts(aerospike_opts, group=GROUP)
 
 
 def describe(settings):

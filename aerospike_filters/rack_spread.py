@@ -53,6 +53,9 @@ SPREAD_POLICIES = frozenset(('anti-affinity', 'soft-anti-affinity'))
 AZ_KEY = 'availability_zone'
 #: nova's ``[DEFAULT] default_availability_zone`` default.
 DEFAULT_ZONE = 'nova'
+#: The server metadata key ``aerospike-filters rack label`` sets to a
+#: node's domain; the guest reads it from meta_data.json's ``meta``.
+RACK_METADATA_KEY = 'aerospike_rack'
 
 #: Weights (fixed bounds 0 to 1): a host in a least-used domain weighs at
 #: least LEAST_DOMAIN_WEIGHT, any other host at most HOST_SPREAD_WEIGHT,
@@ -197,10 +200,10 @@ def unbalanced(counts, suitable_domains):
     the domains do not divide).
     """
     known = set(counts) | set(suitable_domains)
-    if len(known) < 2:
+    if len(known) < 2 or not suitable_domains:
+        # No suitable domain: no move would balance the group.
         return False
     values = [counts.get(name, 0) for name in known
               if name in suitable_domains or counts.get(name, 0)]
-    low = min(counts.get(name, 0) for name in suitable_domains) \
-        if suitable_domains else 0
+    low = min(counts.get(name, 0) for name in suitable_domains)
     return max(values) - low >= 2

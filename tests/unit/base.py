@@ -24,10 +24,13 @@ built by :mod:`aerospike_filters.whatif.replay` as ``explain`` builds
 them.
 """
 
+from nova import objects
 from nova.scheduler import filters
 from nova.scheduler import weights
 from nova import test
+from oslo_utils import uuidutils
 
+from aerospike_filters import rack_spread
 from aerospike_filters.scheduler import storage_filter
 from aerospike_filters.scheduler import storage_weigher
 from aerospike_filters.whatif import replay
@@ -95,3 +98,40 @@ class NovaTestCase(test.NoDBTestCase):
             [weigher or storage_weigher.AerospikeStorageWeigher()], hosts,
             spec)
         return [(w.obj.host, w.weight) for w in result]
+
+
+TAGGED = {'aerospike:storage': 'local'}
+
+
+class RackTestCase(NovaTestCase):
+    """Hosts in failure domains and RequestSpecs of one server group."""
+
+    def racks(self, racks, key='availability_zone'):
+        """``{domain: [host, ...]}`` -> HostStates; domain None: none."""
+        layout = {host: 'lvm' for hosts in racks.values() for host in hosts}
+        aggregates = [{'name': 'domain-%s' % name, 'hosts': hosts,
+                       'metadata': {key: name}}
+                      for name, hosts in racks.items() if name]
+        return self.hosts(layout, aggregates)
+
+    def members_on(self, hosts, nodes):
+        """Put ``{host: count}`` group members on the HostStates."""
+        members = []
+        for host in hosts:
+            for _ in range(nodes.get(host.host, 0)):
+                uuid = uuidutils.generate_uuid()
+                host.instances[uuid] = objects.Instance(uuid=uuid)
+                members.append(uuid)
+        return members
+
+    def group_spec(self, members=(), member_hosts=(), hint=None,
+                   policy='soft-anti-affinity', extra_specs=TAGGED,
+                   name='aerospike'):
+        """A RequestSpec in a server group, as nova's conductor builds it."""
+        spec = self.spec(extra_specs)
+        spec.instance_group = objects.InstanceGroup(
+            uuid=uuidutils.generate_uuid(), name=name, policy=policy,
+            members=list(members), hosts=list(member_hosts))
+        if hint is not None:
+            spec.scheduler_hints = {rack_spread.HINT: [hint]}
+        return spec

@@ -12,6 +12,7 @@
 
 """Bad configuration stops nova-scheduler at start, naming the option."""
 
+import fixtures
 from nova.scheduler import host_manager
 from nova import test
 from oslo_config import fixture as config_fixture
@@ -54,6 +55,23 @@ class TestConfigErrors(test.NoDBTestCase):
                          settings.host_backends)
         self.assertEqual(frozenset(['nvme', 'nvme-big']),
                          settings.nvme_pci_aliases)
+
+
+class TestFiles(test.NoDBTestCase):
+
+    def test_an_override_of_the_global_conf_stays_there(self):
+        # nova's flags (and whatif's nova.conf loading) set overrides on
+        # the global CONF; a tool reading nova.conf files must not see
+        # them.
+        self.flags(failure_domain_key='rack', rack_weight_multiplier=3.0,
+                   group=conf.GROUP)
+        path = self.useFixture(fixtures.TempDir()).join('nova.conf')
+        with open(path, 'w') as stream:
+            stream.write('[aerospike_filters]\nfailure_domain_key = row\n')
+        settings = conf.settings_from_files([path])
+        self.assertEqual('row', settings.failure_domain_key)
+        self.assertEqual(100.0, settings.rack_weight_multiplier)
+        self.assertEqual('rack', conf.read_settings().failure_domain_key)
 
 
 class TestSchedulerStart(test.TestCase):
