@@ -173,4 +173,3 @@ class RackEvaluation:
                      'uncounted': len(uncounted),
                      'key': self.settings.failure_domain_key,
                      'host': (lost + uncounted)[0], 'why': first})
-

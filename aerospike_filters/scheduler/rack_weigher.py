@@ -46,8 +46,7 @@ class AerospikeRackWeigher(weights.BaseHostWeigher):
         self._nova_usable = nova_releases.check_at_start(LOG)
 
     def weight_multiplier(self, host_state):
-        """``rack_weight_multiplier`` (not per aggregate: one group spans
-        many)."""
+        """``rack_weight_multiplier``, not per aggregate (groups span many)."""
         return self._multiplier
 
     def _weigh_object(self, host_state, weight_properties):
