@@ -17,7 +17,7 @@ if is_service_enabled aerospike-filters; then
         echo_summary "Installing aerospike-filters"
         install_aerospike_filters
     elif [[ "$1" == "stack" && "$2" == "post-config" ]]; then
-        echo_summary "Enabling the Aerospike filter and weigher in nova.conf"
+        echo_summary "Enabling the Aerospike filters and weigher in nova.conf"
         configure_aerospike_filters
     elif [[ "$1" == "stack" && "$2" == "extra" ]]; then
         if is_service_enabled n-cpu && [[ "$AEROSPIKE_FILTERS_FACTS" == "True" ]]; then

@@ -60,6 +60,11 @@ class TestDevstackFunctions(base.RealCloudTestCase):
                          'AvailabilityZoneFilter\n')
         first = self.devstack('configure_aerospike_filters')
         self.assertEqual(first, self.devstack('configure_aerospike_filters'))
+        # The rack filter last: it counts the hosts the others left.
+        self.assertEqual(['enabled_filters = ComputeFilter,'
+                          'AvailabilityZoneFilter,AerospikeStorageFilter,'
+                          'AerospikeRackFilter'],
+                         self.lines(first, 'enabled_filters'))
 
     def test_clean_removes_the_plugins_lines(self):
         with open(self.conf, 'w') as stream:
@@ -69,4 +74,5 @@ class TestDevstackFunctions(base.RealCloudTestCase):
         text = self.devstack('unconfigure_aerospike_filters')
         self.assertNotIn('aerospike_filters.all_filters', text)
         self.assertNotIn('AerospikeStorageFilter', text)
+        self.assertNotIn('AerospikeRackFilter', text)
         self.assertNotIn('aerospike_filters.all_weighers', text)
