@@ -143,7 +143,10 @@ class TestDevstackPlugin(base.BaseTestCase):
         self.assertEqual(['nova.scheduler.filters.all_filters',
                           'aerospike_filters.all_filters'],
                          conf.filter_scheduler.available_filters)
-        self.assertEqual(NOVA_ENABLED + ['AerospikeStorageFilter'],
+        # The strict rack filter last: it counts over the hosts the others
+        # pass.
+        self.assertEqual(NOVA_ENABLED + ['AerospikeStorageFilter',
+                                         'AerospikeRackFilter'],
                          conf.filter_scheduler.enabled_filters)
         self.assertEqual(['nova.scheduler.weights.all_weighers',
                           'aerospike_filters.all_weighers'],
@@ -164,7 +167,8 @@ class TestDevstackPlugin(base.BaseTestCase):
                           'aerospike_filters.all_filters'],
                          conf.filter_scheduler.available_filters)
         self.assertEqual(['ComputeFilter', 'AvailabilityZoneFilter',
-                          'PciPassthroughFilter', 'AerospikeStorageFilter'],
+                          'PciPassthroughFilter', 'AerospikeStorageFilter',
+                          'AerospikeRackFilter'],
                          conf.filter_scheduler.enabled_filters)
         self.assertFalse(conf.filter_scheduler.track_instance_changes)
         self.assertIn('debug = True', first)
