@@ -103,6 +103,20 @@ class NovaTestCase(test.NoDBTestCase):
 TAGGED = {'aerospike:storage': 'local'}
 
 
+#: Three zones of the rack-spread tests: two hosts, one, one.
+ZONES = {'az1': ['a1', 'a2'], 'az2': ['b1'], 'az3': ['c1']}
+
+
+class Untouchable:
+    """A host no attribute of which may be read."""
+
+    touched = []
+
+    def __getattr__(self, name):
+        Untouchable.touched.append(name)
+        raise AssertionError('read %s of a host' % name)
+
+
 class RackTestCase(NovaTestCase):
     """Hosts in failure domains and RequestSpecs of one server group."""
 

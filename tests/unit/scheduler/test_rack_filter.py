@@ -24,18 +24,7 @@ from aerospike_filters.scheduler import rack_evaluation
 from aerospike_filters.scheduler import rack_filter
 from tests.unit import base
 
-ZONES = {'az1': ['a1', 'a2'], 'az2': ['b1'], 'az3': ['c1']}
 EVERY = ['a1', 'a2', 'b1', 'c1']
-
-
-class Untouchable:
-    """A host no attribute of which may be read."""
-
-    touched = []
-
-    def __getattr__(self, name):
-        Untouchable.touched.append(name)
-        raise AssertionError('read %s of a host' % name)
 
 
 class FilterCase(base.RackTestCase):
@@ -53,7 +42,7 @@ class FilterCase(base.RackTestCase):
 class TestStrict(FilterCase):
 
     def test_strict_keeps_only_the_least_used_domains(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1, 'c1': 1}),
                                hint='strict')
         self.assertEqual(['b1'], self.kept(hosts, spec))
@@ -65,7 +54,7 @@ class TestStrict(FilterCase):
             % spec.instance_group.uuid, lines[0])
 
     def test_strict_tie_keeps_every_host_silently(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(
             self.members_on(hosts, {'a1': 1, 'b1': 1, 'c1': 1}),
             hint='strict')
@@ -87,7 +76,7 @@ class TestStrict(FilterCase):
         self.assertEqual(['b1', 'c1'], self.kept(hosts, spec))
 
     def test_bad_hint_gets_no_host_in_one_line(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(hint='fast')
         self.assertEqual([], self.kept(hosts, spec))
         lines = self.log.output.splitlines()
@@ -116,7 +105,7 @@ class TestStrict(FilterCase):
 class TestNotStrict(FilterCase):
 
     def test_preferred_and_off_pass_every_host(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 2})
         for hint in (None, 'preferred', 'off'):
             self.assertEqual(EVERY, self.kept(
@@ -124,7 +113,7 @@ class TestNotStrict(FilterCase):
         self.assertEqual('', self.log.output)
 
     def test_untagged_strict_passes_every_host(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 2}),
                                hint='strict', extra_specs={})
         self.assertEqual(EVERY, self.kept(hosts, spec))
@@ -133,15 +122,15 @@ class TestNotStrict(FilterCase):
         evaluations = self.useFixture(fixtures.MockPatchObject(
             rack_evaluation, 'RackEvaluation',
             wraps=rack_evaluation.RackEvaluation)).mock
-        Untouchable.touched = []
-        hosts = [Untouchable() for _ in range(1000)]
+        base.Untouchable.touched = []
+        hosts = [base.Untouchable() for _ in range(1000)]
         strict_affinity = self.group_spec(policy='affinity', hint='strict')
         strict_alone = self.spec(base.TAGGED)
         strict_alone.scheduler_hints = {'aerospike_rack_spread': ['strict']}
         for spec in (self.spec(base.TAGGED), self.spec({}),
                      strict_affinity, strict_alone):
             self.assertIs(hosts, self.filter.filter_all(hosts, spec))
-        self.assertEqual([], Untouchable.touched)
+        self.assertEqual([], base.Untouchable.touched)
         self.assertEqual(0, evaluations.call_count)
         self.assertEqual('', self.log.output)
 
@@ -149,7 +138,7 @@ class TestNotStrict(FilterCase):
 class TestNeverRaises(FilterCase):
 
     def test_broken_strict_request_fails_closed(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1}),
                                hint='strict')
         hosts[1].aggregates = None
@@ -158,7 +147,7 @@ class TestNeverRaises(FilterCase):
         self.assertIn('rejecting every host (fail closed)', self.log.output)
 
     def test_no_request_spec_at_all_fails_closed(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         for broken in (None, object()):
             self.assertEqual([], self.filter.filter_all(hosts, broken))
         self.assertIn('flavor <unknown flavor>', self.log.output)

@@ -23,18 +23,6 @@ from aerospike_filters.scheduler import rack_evaluation
 from aerospike_filters.scheduler import rack_weigher
 from tests.unit import base
 
-ZONES = {'az1': ['a1', 'a2'], 'az2': ['b1'], 'az3': ['c1']}
-
-
-class Untouchable:
-    """A host no attribute of which may be read."""
-
-    touched = []
-
-    def __getattr__(self, name):
-        Untouchable.touched.append(name)
-        raise AssertionError('read %s of a host' % name)
-
 
 class TestWeigher(base.RackTestCase):
 
@@ -50,7 +38,7 @@ class TestWeigher(base.RackTestCase):
         return dict(self.weighed(hosts, spec=spec, weigher=self.weigher))
 
     def test_least_used_zone_first_then_emptiest_host(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 1, 'b1': 1})
         result = self.weighed(hosts, spec=self.group_spec(members),
                               weigher=self.weigher)
@@ -61,7 +49,7 @@ class TestWeigher(base.RackTestCase):
         self.assertEqual('', self.log.output)
 
     def test_anti_affinity_too(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'c1': 1})
         result = self.weigh(hosts, self.group_spec(
             members, policy='anti-affinity'))
@@ -79,7 +67,7 @@ class TestWeigher(base.RackTestCase):
         # The hosts are in zones but no aggregate sets the rack key: no
         # domain, half weight, one line naming the group.
         self.flags(failure_domain_key='rack', group='aerospike_filters')
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1}))
         self.assertEqual({50.0}, set(self.weigh(hosts, spec).values()))
         self.assertEqual(1, len(self.log.output.splitlines()))
@@ -102,7 +90,7 @@ class TestWeigher(base.RackTestCase):
         # As nova's scheduler does: every node of the request is a member
         # from the start; for each, instance_uuid is set, and the host it
         # gets has it in its instances and joins the group's hosts.
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         nodes = [uuidutils.generate_uuid() for _ in range(4)]
         spec = self.group_spec(members=nodes)
         placed = []
@@ -113,14 +101,14 @@ class TestWeigher(base.RackTestCase):
             best.instances[node] = objects.Instance(uuid=node)
             spec.instance_group.hosts.append(best.host)
             placed.append(best.host)
-        zones = {h: z for z, names in ZONES.items() for h in names}
+        zones = {h: z for z, names in base.ZONES.items() for h in names}
         self.assertEqual(3, len({zones[h] for h in placed[:3]}))
         self.assertEqual(4, len(set(placed)))
 
     def test_multiplier_option(self):
         self.flags(rack_weight_multiplier=2.0, group='aerospike_filters')
         weigher = rack_weigher.AerospikeRackWeigher()
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 1, 'b1': 1})
         result = dict(self.weighed(hosts, spec=self.group_spec(members),
                                    weigher=weigher))
@@ -131,37 +119,37 @@ class TestWeigher(base.RackTestCase):
         evaluations = self.useFixture(fixtures.MockPatchObject(
             rack_evaluation, 'RackEvaluation',
             wraps=rack_evaluation.RackEvaluation)).mock
-        Untouchable.touched = []
-        hosts = [Untouchable() for _ in range(1000)]
+        base.Untouchable.touched = []
+        hosts = [base.Untouchable() for _ in range(1000)]
         objs = [weights.WeighedHost(h, 0.0) for h in hosts]
         affinity = self.group_spec(policy='affinity')
         for spec in (self.spec(base.TAGGED), self.spec({}), affinity):
             self.assertEqual([0.0] * 1000,
                              self.weigher.weigh_objects(objs, spec))
-        self.assertEqual([], Untouchable.touched)
+        self.assertEqual([], base.Untouchable.touched)
         self.assertEqual(0, evaluations.call_count)
         self.assertEqual('', self.weigher_log.output)
 
     def test_untagged_weighs_zero(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 1})
         self.assertEqual({0.0}, set(self.weigh(
             hosts, self.group_spec(members, extra_specs={})).values()))
 
     def test_hint_off_weighs_zero(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 1})
         self.assertEqual({0.0}, set(self.weigh(
             hosts, self.group_spec(members, hint='off')).values()))
 
     def test_strict_is_weighed_as_preferred(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         members = self.members_on(hosts, {'a1': 1, 'b1': 1})
         self.assertEqual(100.0, self.weigh(
             hosts, self.group_spec(members, hint='strict'))['c1'])
 
     def test_bad_hint_weighs_zero_in_one_line(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1}),
                                hint='fast')
         self.assertEqual({0.0}, set(self.weigh(hosts, spec).values()))
@@ -172,7 +160,7 @@ class TestWeigher(base.RackTestCase):
                       lines[0])
 
     def test_host_in_two_zones_weighs_half_in_one_line(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         hosts[0].aggregates = hosts[0].aggregates + hosts[2].aggregates[-1:]
         spec = self.group_spec(self.members_on(hosts, {'b1': 1}))
         result = self.weigh(hosts, spec)
@@ -186,7 +174,7 @@ class TestWeigher(base.RackTestCase):
     def test_member_host_aggregates_unreadable_counts_nowhere(self):
         # A member on a host that is no candidate; without a database its
         # aggregates cannot be read: one line, the others still spread.
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1}) + ['x'],
                                member_hosts=['a1', 'gone-1'])
         result = self.weigh(hosts, spec)
@@ -196,7 +184,7 @@ class TestWeigher(base.RackTestCase):
                       % spec.instance_group.uuid, self.log.output)
 
     def test_broken_spec_weighs_zero_and_never_raises(self):
-        hosts = self.racks(ZONES)
+        hosts = self.racks(base.ZONES)
         spec = self.group_spec(self.members_on(hosts, {'a1': 1}))
         hosts[1].aggregates = None
         objs = [weights.WeighedHost(h, 0.0) for h in hosts]
