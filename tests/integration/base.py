@@ -153,6 +153,14 @@ class RealCloudTestCase(testtools.TestCase):
 
     # --- commands ---------------------------------------------------------
 
+    def disable_compute(self, host):
+        """Disable a compute service for this test; enabled again after."""
+        self.openstack('compute', 'service', 'set', '--disable',
+                       '--disable-reason', 'integration test', host,
+                       'nova-compute')
+        self.addCleanup(self.openstack, 'compute', 'service', 'set',
+                        '--enable', host, 'nova-compute')
+
     def openstack(self, *args, check=True, timeout=300):
         return run([os.path.join(BIN, 'openstack')] + list(args),
                    timeout=timeout, check=check)

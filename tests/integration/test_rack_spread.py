@@ -153,13 +153,6 @@ class TestRackSpread(base.RealCloudTestCase):
             counts[shown.availability_zone] += 1
         return counts
 
-    def _disable(self, host):
-        self.openstack('compute', 'service', 'set', '--disable',
-                       '--disable-reason', 'integration test', host,
-                       'nova-compute')
-        self.addCleanup(self.openstack, 'compute', 'service', 'set',
-                        '--enable', host, 'nova-compute')
-
     def test_multi_create_spreads_evenly_over_the_zones(self):
         group_id = self.group()
         counts = self.zones(self.boot(group_id, count=4))
@@ -178,7 +171,7 @@ class TestRackSpread(base.RealCloudTestCase):
         # node would make it 3 to 1.
         emptier = next(h for h, z in self.zone_of.items()
                        if z not in (fuller, self.zone_of[base.HOST['qcow2']]))
-        self._disable(emptier)
+        self.disable_compute(emptier)
         log = base.ServiceLog('nova-scheduler')
         [(_, status, detail)] = self.boot(group_id, mode='strict')
         self.assertEqual('ERROR', status)

@@ -113,21 +113,14 @@ class TestPlacement(base.RealCloudTestCase):
 
 class TestNoValidHost(base.RealCloudTestCase):
 
-    def _disable(self, host):
-        self.openstack('compute', 'service', 'set', '--disable',
-                       '--disable-reason', 'integration test', host,
-                       'nova-compute')
-        self.addCleanup(self.openstack, 'compute', 'service', 'set',
-                        '--enable', host, 'nova-compute')
-
     def test_only_unsuitable_hosts_left(self):
         # Without its trait, so that the filter sees the unsuitable hosts
         # (with it, placement offers none and nova says so itself).
         local = self.make_flavor({'aerospike:storage': 'local'}).name
         # Every compute alive and reporting: only the filter decides.
         self.wait_services_up(since=base.time.time() - 20)
-        self._disable(base.HOST['lvm'])
-        self._disable(base.HOST['raw'])
+        self.disable_compute(base.HOST['lvm'])
+        self.disable_compute(base.HOST['raw'])
         log = base.ServiceLog('nova-scheduler')
         status, detail = self.boot(local)
         self.assertEqual('ERROR', status)

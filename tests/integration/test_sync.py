@@ -44,12 +44,6 @@ class TestProbeAndSync(base.RealCloudTestCase):
         self.sync('--host', host, '--backend', backend, '--traits')
         self.assertEqual({backend}, self.backend_aggregates().get(host))
 
-    def _disable(self, host):
-        self.openstack('compute', 'service', 'set', '--disable', host,
-                       'nova-compute')
-        self.addCleanup(self.openstack, 'compute', 'service', 'set',
-                        '--enable', host, 'nova-compute')
-
     def test_move_a_compute_while_servers_keep_booting(self):
         self.addCleanup(self.restore, QCOW2, 'qcow2')
         # The compute is switched to LVM: its nova.conf says so.
@@ -100,7 +94,7 @@ class TestProbeAndSync(base.RealCloudTestCase):
 
         # The scheduler sees the move: with the old lvm host off, the
         # moved one takes lvm flavors.
-        self._disable(base.HOST['lvm'])
+        self.disable_compute(base.HOST['lvm'])
         self.assertEqual(('ACTIVE', QCOW2), self.boot(flavor))
 
         # A rerun changes nothing.
