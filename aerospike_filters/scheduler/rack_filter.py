@@ -12,7 +12,6 @@
 
 """AerospikeRackFilter: no host rather than a lopsided Aerospike cluster."""
 
-from nova.scheduler import filters
 from oslo_log import log as logging
 
 from aerospike_filters import conf
@@ -21,11 +20,12 @@ from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import nova_releases
 from aerospike_filters.scheduler import rack_evaluation
 from aerospike_filters.scheduler import storage_filter
+from aerospike_filters.scheduler import whole_list
 
 LOG = logging.getLogger(__name__)
 
 
-class AerospikeRackFilter(filters.BaseHostFilter):
+class AerospikeRackFilter(whole_list.WholeListFilter):
     """Pass only hosts of the failure domains with the fewest group nodes.
 
     The strict form of :mod:`aerospike_filters.rack_spread`: it acts on
@@ -45,10 +45,6 @@ class AerospikeRackFilter(filters.BaseHostFilter):
         super().__init__()
         conf.read_settings()
         self._nova_usable = nova_releases.check_at_start(LOG)
-
-    def host_passes(self, host_state, spec_obj):
-        """Single-host form, for callers that do not use filter_all."""
-        return bool(self.filter_all([host_state], spec_obj))
 
     def filter_all(self, filter_obj_list, spec_obj):
         hosts = (filter_obj_list if isinstance(filter_obj_list, list)

@@ -12,18 +12,18 @@
 
 """AerospikeRackWeigher: one group's Aerospike nodes spread over racks."""
 
-from nova.scheduler import weights
 from oslo_log import log as logging
 
 from aerospike_filters import conf
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import nova_releases
 from aerospike_filters.scheduler import rack_evaluation
+from aerospike_filters.scheduler import whole_list
 
 LOG = logging.getLogger(__name__)
 
 
-class AerospikeRackWeigher(weights.BaseHostWeigher):
+class AerospikeRackWeigher(whole_list.WholeListWeigher):
     """Prefer the failure domain with the fewest nodes of the group.
 
     For tagged flavors booted into an ``anti-affinity`` or
@@ -48,13 +48,6 @@ class AerospikeRackWeigher(weights.BaseHostWeigher):
     def weight_multiplier(self, host_state):
         """``rack_weight_multiplier``, not per aggregate: groups span many."""
         return self._multiplier
-
-    def _weigh_object(self, host_state, weight_properties):
-        return self._weights([host_state], weight_properties)[0]
-
-    def weigh_objects(self, weighed_obj_list, weight_properties):
-        hosts = [obj.obj for obj in weighed_obj_list]
-        return self._weights(hosts, weight_properties)
 
     def _weights(self, hosts, spec_obj):
         try:

@@ -16,13 +16,13 @@ import collections
 import shlex
 
 import nova.conf as nova_conf
-from nova.scheduler import filters
 from nova.scheduler import utils as scheduler_utils
 from oslo_log import log as logging
 
 from aerospike_filters import conf
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import nova_releases
+from aerospike_filters.scheduler import whole_list
 from aerospike_filters import storage_request
 from aerospike_filters import trait_contract
 from aerospike_filters import version
@@ -33,7 +33,7 @@ LOG = logging.getLogger(__name__)
 DEBUG_HOSTS_PER_REQUEST = 50
 
 
-class AerospikeStorageFilter(filters.BaseHostFilter):
+class AerospikeStorageFilter(whole_list.WholeListFilter):
     """Pass hosts that offer a storage tier the flavor accepts.
 
     Flavors without ``aerospike:storage`` pass every host (unless
@@ -60,10 +60,6 @@ class AerospikeStorageFilter(filters.BaseHostFilter):
         LOG.info('AerospikeStorageFilter loaded (aerospike-filters %s): %s',
                  version.version_string(), conf.describe(settings))
         self._nova_usable = nova_releases.check_at_start(LOG)
-
-    def host_passes(self, host_state, spec_obj):
-        """Single-host form, for callers that do not use filter_all."""
-        return bool(self.filter_all([host_state], spec_obj))
 
     def filter_all(self, filter_obj_list, spec_obj):
         # nova passes a list; anything else is made one (the error path

@@ -13,7 +13,6 @@
 """AerospikeStorageWeigher: nvme over lvm over raw for Aerospike flavors."""
 
 from nova.scheduler import utils as scheduler_utils
-from nova.scheduler import weights
 from oslo_log import log as logging
 
 from aerospike_filters import conf
@@ -21,13 +20,14 @@ from aerospike_filters import host_facts
 from aerospike_filters.scheduler import evaluation
 from aerospike_filters.scheduler import memo
 from aerospike_filters.scheduler import nova_releases
+from aerospike_filters.scheduler import whole_list
 from aerospike_filters import verdicts
 from aerospike_filters import version
 
 LOG = logging.getLogger(__name__)
 
 
-class AerospikeStorageWeigher(weights.BaseHostWeigher):
+class AerospikeStorageWeigher(whole_list.WholeListWeigher):
     """Prefer the fastest storage tier the flavor accepts.
 
     For flavors tagged with ``aerospike:storage``: nvme hosts first, then
@@ -74,13 +74,6 @@ class AerospikeStorageWeigher(weights.BaseHostWeigher):
                     host_state, key, default))
         except Exception:
             return default
-
-    def _weigh_object(self, host_state, weight_properties):
-        return self._weights([host_state], weight_properties)[0]
-
-    def weigh_objects(self, weighed_obj_list, weight_properties):
-        hosts = [obj.obj for obj in weighed_obj_list]
-        return self._weights(hosts, weight_properties)
 
     def _weights(self, hosts, spec_obj):
         try:
