@@ -100,7 +100,8 @@ class TestOpenStackClientPlugin(DoorsTestCase):
         listed = result.stdout + result.stderr
         for name in ('aerospike explain', 'aerospike doctor',
                      'aerospike snapshot', 'aerospike sync',
-                     'aerospike probe', 'aerospike flavor create'):
+                     'aerospike probe', 'aerospike flavor create',
+                     'aerospike rack label'):
             self.assertIn(name, listed)
 
 
@@ -169,4 +170,5 @@ class TestTwoDoors(DoorsTestCase):
             ('trait', 'publish', '--snapshot', '/nonexistent.json'),
             ('snapshot',),
             ('sync', '--backend', 'lvm'),
-            ('flavor', 'repair', '--dry-run'))
+            ('flavor', 'repair', '--dry-run'),
+            ('rack', 'label', '--dry-run'))
