@@ -44,7 +44,8 @@ def _get(conn, url):
     return http.json_of('nova', url, response)
 
 
-def _listed(conn):
+def listed(conn):
+    """Every project's server groups as nova lists them, members unread."""
     groups, offset = [], 0
     while True:
         page = (_get(conn, GROUPS % (PAGE, offset)) or {}).get(
@@ -79,15 +80,20 @@ def _shaped(conn, group):
 
 def every(conn):
     """Every project's server groups, each with its members."""
-    return [_shaped(conn, group) for group in _listed(conn)]
+    return [_shaped(conn, group) for group in listed(conn)]
 
 
 def named(conn, name_or_id):
     """The group of this ID or name (any project), or LookupError."""
+    return _shaped(conn, find(conn, name_or_id))
+
+
+def find(conn, name_or_id):
+    """The group of this ID or name as nova shows it, or LookupError."""
     group = (_get(conn, GROUP % parse.quote(name_or_id)) or {}).get(
         'server_group')
     if group is None:
-        found = [g for g in _listed(conn) if g.get('name') == name_or_id]
+        found = [g for g in listed(conn) if g.get('name') == name_or_id]
         if len(found) > 1:
             raise LookupError(
                 'several server groups are named %r (%s); name one by ID'
@@ -96,4 +102,4 @@ def named(conn, name_or_id):
             raise LookupError('no server group named or with ID %r'
                               % name_or_id)
         group = found[0]
-    return _shaped(conn, group)
+    return group

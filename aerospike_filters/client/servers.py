@@ -13,11 +13,6 @@
 """nova's server groups and servers, as rack label reads and labels them."""
 
 
-def groups(conn):
-    """Every server group of every project (admin)."""
-    return list(conn.compute.server_groups(all_projects=True))
-
-
 def get(conn, server_id):
     """The server of this ID (its host and flavor), or None when gone."""
     return conn.compute.find_server(server_id, ignore_missing=True,

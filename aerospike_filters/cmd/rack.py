@@ -15,6 +15,7 @@
 from cliff import lister
 
 from aerospike_filters.client import aggregates
+from aerospike_filters.client import server_groups
 from aerospike_filters.client import servers
 from aerospike_filters.cmd import base
 from aerospike_filters import rack_spread
@@ -63,7 +64,7 @@ class LabelRacks(base.CommandBase, lister.Lister):
                     by_host.setdefault(host, []).append(
                         (aggregate.name, dict(aggregate.metadata or {})))
             for group in groups:
-                for member in sorted(group.member_ids or ()):
+                for member in sorted(group.get('members') or ()):
                     row = self._label(conn, group, member, by_host,
                                       settings.failure_domain_key, args)
                     if row is not None:
@@ -74,27 +75,20 @@ class LabelRacks(base.CommandBase, lister.Lister):
 
     @staticmethod
     def _groups(conn, name_or_id):
-        every = servers.groups(conn)
         if name_or_id is None:
-            return [g for g in every
-                    if _policy(g) in rack_spread.SPREAD_POLICIES]
-        found = [g for g in every if g.id == name_or_id] or [
-            g for g in every if g.name == name_or_id]
-        if not found:
+            return [g for g in server_groups.listed(conn)
+                    if g.get('policy') in rack_spread.SPREAD_POLICIES]
+        try:
+            group = server_groups.find(conn, name_or_id)
+        except LookupError as exc:
             raise base.CommandError(
-                'no server group named or with ID %r; list them with: '
-                'openstack server group list --all-projects' % name_or_id)
-        if len(found) > 1:
-            raise base.CommandError(
-                '%d server groups are named %r; pass the ID of one (openstack '
-                'server group list --all-projects)'
-                % (len(found), name_or_id))
-        group = found[0]
-        if _policy(group) not in rack_spread.SPREAD_POLICIES:
+                '%s; list them with: openstack server group list '
+                '--all-projects' % exc) from None
+        if group.get('policy') not in rack_spread.SPREAD_POLICIES:
             raise base.CommandError(
                 'server group %r has policy %s, which does not spread; rack '
                 'spread applies to %s groups' % (
-                    name_or_id, _policy(group),
+                    name_or_id, group.get('policy'),
                     ' and '.join(sorted(rack_spread.SPREAD_POLICIES))))
         return [group]
 
@@ -108,7 +102,7 @@ class LabelRacks(base.CommandBase, lister.Lister):
             return None
         host = server.compute_host
         domain = rack_spread.domain_of(by_host.get(host, []), key)
-        shown = (server.name, group.name, host, domain.name)
+        shown = (server.name, group.get('name'), host, domain.name)
         if domain.name is None:
             return shown + ('left alone: %s' % domain.error,)
         current = (server.metadata or {}).get(rack_spread.RACK_METADATA_KEY)
@@ -119,11 +113,3 @@ class LabelRacks(base.CommandBase, lister.Lister):
         servers.set_metadata(conn, server,
                              {rack_spread.RACK_METADATA_KEY: domain.name})
         return shown + ('set',)
-
-
-def _policy(group):
-    policy = getattr(group, 'policy', None)
-    if policy is None:
-        policies = getattr(group, 'policies', None) or ()
-        policy = policies[0] if policies else None
-    return policy
