@@ -175,7 +175,7 @@ class CreateFlavor(base.CommandBase, show.ShowOne):
                              'ephemeral': flavor.ephemeral}]}
         for finding in disk_checks.flavors_without_local_disk(
                 data, settings, base.tool_args(self.app, args)):
-            self.app.stderr.write('warning: %s %s; %s\n' % (
+            self.app.stderr.write('warning: %s %s: %s\n' % (
                 finding.subject, finding.problem, finding.fix))
 
 

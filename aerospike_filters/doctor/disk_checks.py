@@ -52,9 +52,10 @@ def flavors_without_local_disk(data, settings, tool_args=''):
             'has no root disk, no ephemeral disk and no NVMe device: '
             'tenants can only boot it from a volume (nova lets only admins '
             'boot a zero-disk flavor from an image), and then its guest '
-            'has no local disk, so the filter gives it no host',
-            'create a flavor with an ephemeral disk (an existing one\'s '
-            'cannot change) and boot with it: %s' % findings.tool(
+            'has no local disk, so the filter gives it no host; create a '
+            'flavor with an ephemeral disk (an existing one\'s cannot '
+            'change) and boot with it',
+            findings.tool(
                 'flavor create %s --storage %s --vcpus %d --ram %d --disk 0 '
                 '--ephemeral %d' % (
                     shlex.quote(name + '.ephemeral'),

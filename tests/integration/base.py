@@ -84,6 +84,26 @@ def backends():
     return found
 
 
+def skip_without(test_class, part):
+    """Skip the class, saying why, where setup left a part of the cloud out.
+
+    ``part`` is libvirt, ceph or cinder: setup writes the one-line reason
+    it could not run one into state/<part>-skip (tools/realcloud/lib/).
+    """
+    try:
+        with open(os.path.join(RC_DIR, 'state', part + '-skip')) as stream:
+            reason = stream.read().strip()
+    except FileNotFoundError:
+        return
+    raise test_class.skipException('no %s in this cloud: %s' % (part, reason))
+
+
+def root_volume(volume):
+    """The block device mapping of a server booted from ``volume``."""
+    return {'boot_index': 0, 'uuid': volume.id, 'source_type': 'volume',
+            'destination_type': 'volume', 'delete_on_termination': False}
+
+
 NO_NVME = ('NVMe passthrough cannot exist with nova\'s fake driver (no PCI '
            'devices); tests/functional covers the nvme tier in-process')
 
@@ -305,6 +325,36 @@ class RealCloudTestCase(testtools.TestCase):
                 for host in aggregate.hosts or []:
                     found.setdefault(host, set()).add(backend)
         return found
+
+    def volume_from_image(self, image=IMAGE):
+        """A 1 GiB cinder volume made from the image, available.
+
+        Bounded: a volume that goes to error, or a cinder or Ceph that
+        stops answering, fails the test with the reason. Deleted (and its
+        deletion awaited) at cleanup.
+        """
+        image = self.conn.image.find_image(image, ignore_missing=False)
+        volume = self.conn.block_storage.create_volume(
+            name=self.unique('it-volume'), size=1, image_id=image.id)
+        self.addCleanup(self.delete_volume, volume.id)
+        return self.conn.block_storage.wait_for_status(
+            volume, 'available', failures=['error'], wait=BOOT_TIMEOUT)
+
+    def delete_volume(self, volume_id):
+        volume = self.conn.block_storage.find_volume(volume_id)
+        if volume is not None:
+            # Forced: the server that had it attached may have just gone.
+            self.conn.block_storage.delete_volume(volume, force=True)
+            self.conn.block_storage.wait_for_delete(volume,
+                                                    wait=BOOT_TIMEOUT)
+
+    def doctor_findings(self, subject, text):
+        """doctor's findings (JSON) on one object whose text has ``text``."""
+        result = self.aerospike('doctor', '--os-cloud', 'realcloud',
+                                *self.conf_args(), '-f', 'json', check=False)
+        self.assertIn(result.returncode, (0, 1), result.stderr)
+        return [f for f in json.loads(result.stdout)
+                if f['Object'] == subject and text in f['Finding']]
 
     def json_of(self, result):
         return json.loads(result.stdout)

@@ -39,10 +39,10 @@ class TestDiskChecks(base.NovaTestCase):
             'has no root disk, no ephemeral disk and no NVMe device: '
             'tenants can only boot it from a volume (nova lets only admins '
             'boot a zero-disk flavor from an image), and then its guest '
-            'has no local disk, so the filter gives it no host',
-            "create a flavor with an ephemeral disk (an existing one's "
-            "cannot change) and boot with it: aerospike-filters flavor "
-            "create zero.ephemeral --storage lvm,raw --vcpus 2 --ram 2048 "
+            'has no local disk, so the filter gives it no host; create a '
+            "flavor with an ephemeral disk (an existing one's cannot "
+            "change) and boot with it",
+            "aerospike-filters flavor create zero.ephemeral --storage lvm,raw --vcpus 2 --ram 2048 "
             "--disk 0 --ephemeral 10 --os-cloud lab")],
             self.run_check([flavor()], '--os-cloud lab'))
 
