@@ -42,8 +42,9 @@ class TestDiskChecks(base.NovaTestCase):
             'has no local disk, so the filter gives it no host; create a '
             "flavor with an ephemeral disk (an existing one's cannot "
             "change) and boot with it",
-            "aerospike-filters flavor create zero.ephemeral --storage lvm,raw --vcpus 2 --ram 2048 "
-            "--disk 0 --ephemeral 10 --os-cloud lab")],
+            "aerospike-filters flavor create zero.ephemeral --storage "
+            "lvm,raw --vcpus 2 --ram 2048 --disk 0 --ephemeral 10 "
+            "--os-cloud lab")],
             self.run_check([flavor()], '--os-cloud lab'))
 
     def test_names_are_quoted_in_the_fix(self):
