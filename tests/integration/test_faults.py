@@ -10,12 +10,14 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""Faults: restarts, a broken option, the message bus going away.
+"""Faults: restarts, a broken option, the message bus or Ceph going away.
 
 README: "A bad option value stops nova-scheduler at start with a message
 naming the option". Restarting nova-scheduler or a compute loses no
 server, allocation or host description; a RabbitMQ restart mid-run lets
-scheduling resume, and no instance lands on unsuitable storage.
+scheduling resume, and no instance lands on unsuitable storage. Ceph's OSD
+stopping fails what needs it within bounded time, and volumes work again
+once it is back.
 """
 
 import os
@@ -25,6 +27,7 @@ import threading
 import time
 
 import fixtures
+import openstack
 
 from tests.integration import base
 
@@ -156,3 +159,45 @@ class TestRabbitMQRestart(base.RealCloudTestCase):
                                          pending_ok=True)
             if status == 'ACTIVE':
                 self.assertIn(where, base.SUITABLE)
+
+
+class TestCephDies(base.RealCloudTestCase):
+    """Ceph's OSD stops mid-suite: what needs it fails, bounded, and says so.
+
+    A volume asked for while the OSD is down goes to error within cinder's
+    and Ceph's deadlines (``rados_osd_op_timeout``) instead of hanging the
+    test; ``realcloud status`` names the OSD and fails. Once the OSD is
+    back, volumes are made again.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        base.skip_without(cls, 'cinder')
+
+    def wait_status_ok(self, timeout=180):
+        deadline = time.time() + timeout
+        while True:
+            result = self.realcloud('status', check=False)
+            if result.returncode == 0 or time.time() > deadline:
+                return result
+            time.sleep(3)
+
+    def test_a_volume_fails_in_bounded_time_and_then_works_again(self):
+        self.realcloud('stop-service', 'ceph-osd')
+        self.addCleanup(self.wait_status_ok)
+        self.addCleanup(self.realcloud, 'start-service', 'ceph-osd')
+        status = self.realcloud('status', check=False)
+        self.assertEqual(1, status.returncode, status.stdout)
+        self.assertRegex(status.stdout, r'ceph-osd +NOT RUNNING')
+
+        start = time.time()
+        error = self.assertRaises(openstack.exceptions.ResourceFailure,
+                                  self.volume_from_image)
+        self.assertIn('error', str(error))
+        self.assertLess(time.time() - start, base.BOOT_TIMEOUT)
+
+        self.realcloud('start-service', 'ceph-osd')
+        result = self.wait_status_ok()
+        self.assertEqual(0, result.returncode, result.stdout)
+        self.assertEqual('available', self.volume_from_image().status)
